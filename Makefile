@@ -1,0 +1,83 @@
+# gonghui: `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+PY := python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SHARED_DATA ?= $(abspath ../shared/data)
+export GONGHUI_SHARED_DATA ?= $(SHARED_DATA)
+
+.PHONY: run dev test bench lint format install install-dev static messages system-deps db clean
+
+run: install static messages db
+	@scripts/serve $(PORT)
+
+dev: install static messages db
+	$(BIN)/python manage.py db_worker --reload & \
+	trap 'kill %1' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: system-deps install-dev static messages
+	@scripts/with-throwaway-postgres scripts/check-and-test
+
+bench: install-dev static messages
+	@scripts/with-throwaway-postgres $(BIN)/python benchmarks/run.py
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+# --- install steps (stamp files keep a second run fast) ---------------------
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end packages are copied from npm into static/vendor, never committed.
+static: static/vendor/.built
+static/vendor/.built: node_modules/.installed
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts.min.js
+	touch $@
+
+# Compiled translations are build output; gettext provides msgfmt.
+messages: locale/en/LC_MESSAGES/django.mo
+locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	msgfmt --check -o $@ $<
+
+# Debian's chromium for browser tests and PostgreSQL server binaries, when absent.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+db: install
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py seed_demo --scale small --if-empty
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var/static

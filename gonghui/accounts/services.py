@@ -1,0 +1,225 @@
+"""Sign-in for staff (password, throttled) and workers (one-time code), tokens, API keys."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.accounts.models import AccessToken, OrgApiKey, OtpChallenge, Worker
+from gonghui.core import audit, pii
+from gonghui.core.audit import client_ip
+from gonghui.core.errors import ServiceError, Throttled
+from gonghui.core.models import AuditLog
+from gonghui.core.sms import send_sms
+
+OTP_TTL = timedelta(minutes=5)
+OTP_MAX_TRIES = 5
+OTP_RESEND_AFTER = timedelta(seconds=60)
+OTP_PER_PHONE_PER_HOUR = 5
+OTP_PER_IP_PER_HOUR = 20
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- staff -------------------------------------------------------------------
+
+
+def _check_login_throttle(username: str, ip: str | None) -> None:
+    since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    failures = AuditLog.objects.filter(action="login.failed", at__gte=since)
+    by_user = failures.filter(actor_label=username[:100]).count()
+    by_ip = failures.filter(ip=ip).count() if ip else 0
+    if by_user >= settings.LOGIN_FAILURE_LIMIT or by_ip >= settings.LOGIN_IP_FAILURE_LIMIT:
+        raise Throttled(
+            _("登录失败次数过多，请%(minutes)d分钟后再试。")
+            % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+            code="login_throttled",
+            retry_after=settings.LOGIN_LOCKOUT_MINUTES * 60,
+        )
+
+
+def authenticate_staff(request: HttpRequest, *, username: str, password: str, via: str):
+    """Return the staff user for these credentials; failures are audited and throttled."""
+    username = (username or "").strip()
+    ip = client_ip(request)
+    _check_login_throttle(username, ip)
+    user = authenticate(request, username=username, password=password or "")
+    if user is None or not user.is_active:
+        audit.record("login.failed", actor_label=username, request=request, via=via)
+        raise ServiceError(_("用户名或密码错误。"), code="invalid_credentials", status=401)
+    audit.record("login", actor=user, request=request, via=via)
+    return user
+
+
+def issue_staff_token(user, *, request: HttpRequest | None = None) -> tuple[str, datetime]:
+    raw = "st_" + secrets.token_urlsafe(32)
+    expires = timezone.now() + timedelta(hours=settings.STAFF_TOKEN_HOURS)
+    AccessToken.objects.create(
+        kind=AccessToken.Kind.STAFF, key_hash=_hash(raw), user=user, expires_at=expires
+    )
+    return raw, expires
+
+
+def resolve_token(raw: str, kind: str) -> AccessToken | None:
+    """Return the live token of ``kind`` for a raw bearer value, else None."""
+    if not raw:
+        return None
+    return (
+        AccessToken.objects.select_related("user", "worker")
+        .filter(
+            key_hash=_hash(raw), kind=kind, revoked_at=None, expires_at__gt=timezone.now()
+        )
+        .first()
+    )
+
+
+# --- workers: one-time codes ---------------------------------------------------
+
+
+def _code_hash(phone_hash: str, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{phone_hash}:{code}".encode(), "sha256").hexdigest()
+
+
+@transaction.atomic
+def request_otp(*, phone: str, request: HttpRequest | None = None) -> OtpChallenge:
+    """Send a 6-digit sign-in code; refuse resends within 60 s and floods per phone and IP."""
+    normal = pii.normalize_phone(phone)
+    phone_hash = pii.digest(pii.PHONE, normal)
+    now = timezone.now()
+    ip = client_ip(request)
+    recent = OtpChallenge.objects.filter(phone_hash=phone_hash, created_at__gte=now - timedelta(hours=1))
+    last = recent.order_by("-created_at").first()
+    if last is not None and now - last.created_at < OTP_RESEND_AFTER:
+        wait = int((OTP_RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
+        raise Throttled(
+            _("验证码已发送，请%(seconds)d秒后再重新获取。") % {"seconds": wait},
+            code="otp_resend_too_soon",
+            retry_after=wait,
+        )
+    if recent.count() >= OTP_PER_PHONE_PER_HOUR or (
+        ip
+        and OtpChallenge.objects.filter(ip=ip, created_at__gte=now - timedelta(hours=1)).count()
+        >= OTP_PER_IP_PER_HOUR
+    ):
+        raise Throttled(
+            _("获取验证码过于频繁，请一小时后再试。"), code="otp_too_many", retry_after=3600
+        )
+    code = f"{secrets.randbelow(10**6):06d}"
+    challenge = OtpChallenge.objects.create(
+        phone_hash=phone_hash,
+        code_hash=_code_hash(phone_hash, code),
+        expires_at=now + OTP_TTL,
+        ip=ip,
+    )
+    # Sent after commit so a rolled-back request never texts a code that does not exist.
+    transaction.on_commit(
+        lambda: send_sms(
+            normal, _("【北京市总工会】您的登录验证码是%(code)s，5分钟内有效。如非本人操作，请忽略。") % {"code": code}
+        )
+    )
+    return challenge
+
+
+def verify_otp(*, phone: str, code: str, request: HttpRequest | None = None) -> Worker:
+    """Return the worker for a correct code; each wrong try counts, five end the code."""
+    normal = pii.normalize_phone(phone)
+    phone_hash = pii.digest(pii.PHONE, normal)
+    now = timezone.now()
+    challenge = (
+        OtpChallenge.objects.filter(phone_hash=phone_hash, used_at=None)
+        .order_by("-created_at")
+        .first()
+    )
+    if challenge is None or challenge.expires_at <= now:
+        raise ServiceError(_("验证码已过期，请重新获取。"), code="otp_expired")
+    # Count the try with a conditional update so parallel guesses cannot exceed the limit.
+    counted = OtpChallenge.objects.filter(
+        pk=challenge.pk, used_at=None, attempts__lt=OTP_MAX_TRIES
+    ).update(attempts=F("attempts") + 1)
+    if not counted:
+        raise ServiceError(
+            _("验证码输错次数过多，请重新获取。"), code="otp_too_many_tries", status=429
+        )
+    code = (code or "").strip()
+    if not hmac.compare_digest(challenge.code_hash, _code_hash(phone_hash, code)):
+        left = OTP_MAX_TRIES - challenge.attempts - 1
+        if left <= 0:
+            raise ServiceError(
+                _("验证码输错次数过多，请重新获取。"), code="otp_too_many_tries", status=429
+            )
+        raise ServiceError(
+            _("验证码不正确，还可以再试%(left)d次。") % {"left": left}, code="otp_wrong_code"
+        )
+    with transaction.atomic():
+        used = OtpChallenge.objects.filter(pk=challenge.pk, used_at=None).update(used_at=now)
+        if not used:
+            raise ServiceError(_("验证码已过期，请重新获取。"), code="otp_expired")
+        worker = Worker.objects.filter(phone_hash=phone_hash).first()
+        if worker is None:
+            worker = Worker(phone=normal)
+        worker.last_login_at = now
+        worker.save()
+        audit.record(
+            "worker.login",
+            actor_label=f"worker:{worker.pk}",
+            obj=worker,
+            request=request,
+        )
+    return worker
+
+
+def issue_worker_token(worker: Worker) -> tuple[str, datetime]:
+    raw = "wk_" + secrets.token_urlsafe(32)
+    expires = timezone.now() + timedelta(days=settings.WORKER_TOKEN_DAYS)
+    AccessToken.objects.create(
+        kind=AccessToken.Kind.WORKER, key_hash=_hash(raw), worker=worker, expires_at=expires
+    )
+    return raw, expires
+
+
+# --- org API keys ----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_api_key(*, org, name: str, actor=None) -> tuple[str, OrgApiKey]:
+    """Create an API key for ``org``; the raw key is returned once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(_("请填写接口密钥的用途。"), code="name_required")
+    prefix = secrets.token_hex(4)
+    raw = f"gh_{prefix}_{secrets.token_urlsafe(32)}"
+    key = OrgApiKey.objects.create(org=org, name=name[:80], prefix=prefix, key_hash=_hash(raw))
+    audit.record("api_key.create", actor=actor, actor_label="" if actor else "cli", obj=key)
+    return raw, key
+
+
+@transaction.atomic
+def revoke_api_key(key: OrgApiKey, *, actor=None) -> OrgApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        audit.record("api_key.revoke", actor=actor, actor_label="" if actor else "cli", obj=key)
+    return key
+
+
+def resolve_api_key(raw: str) -> OrgApiKey | None:
+    if not raw or not raw.startswith("gh_"):
+        return None
+    key = (
+        OrgApiKey.objects.select_related("org")
+        .filter(key_hash=_hash(raw), revoked_at=None)
+        .first()
+    )
+    if key is not None:
+        OrgApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    return key

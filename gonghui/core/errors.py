@@ -1,0 +1,41 @@
+"""Errors that services raise and every edge (API, pages) shows the same way."""
+
+from django.core.exceptions import ValidationError
+
+
+class ServiceError(Exception):
+    """A refusal a person can understand: ``message`` (translated) plus a stable ``code``."""
+
+    status = 400
+
+    def __init__(self, message: str, *, code: str, status: int | None = None, **extra):
+        super().__init__(message)
+        self.message = str(message)
+        self.code = code
+        if status is not None:
+            self.status = status
+        self.extra = extra
+
+
+class Throttled(ServiceError):
+    status = 429
+
+
+class NotAuthenticated(ServiceError):
+    status = 401
+
+
+def validation_payload(exc: ValidationError) -> dict:
+    """Return ``{"detail", "code", "errors"?}`` for a Django ValidationError."""
+    if hasattr(exc, "error_dict"):
+        errors = {
+            field: [str(m) for e in errs for m in e.messages]
+            for field, errs in exc.error_dict.items()
+        }
+        first = next(iter(errors.values()))[0]
+        codes = [e.code for errs in exc.error_dict.values() for e in errs if e.code]
+        return {"detail": first, "code": codes[0] if codes else "invalid", "errors": errors}
+    code = getattr(exc, "code", None) or next(
+        (e.code for e in getattr(exc, "error_list", []) if e.code), "invalid"
+    )
+    return {"detail": " ".join(exc.messages), "code": code}

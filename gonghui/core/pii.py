@@ -1,0 +1,92 @@
+"""Personal data: encryption, keyed hashes for exact lookup, validation and masking."""
+
+import hashlib
+import hmac
+from functools import cache
+
+import phonenumbers
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+PHONE = "phone"
+ID_NUMBER = "id_number"
+KINDS = (PHONE, ID_NUMBER)
+
+
+@cache
+def _keys() -> tuple[MultiFernet, bytes]:
+    raw = [k.strip() for k in settings.GONGHUI_PII_KEY.split(",") if k.strip()]
+    fernet = MultiFernet([Fernet(k.encode()) for k in raw])
+    # The lookup hash key is derived from the current key so one secret configures both.
+    hash_key = hmac.new(raw[0].encode(), b"gonghui-pii-lookup", hashlib.sha256).digest()
+    return fernet, hash_key
+
+
+def encrypt(value: str) -> str:
+    return _keys()[0].encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _keys()[0].decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("personal data could not be decrypted with GONGHUI_PII_KEY") from exc
+
+
+def digest(kind: str, value: str) -> str:
+    """Return the keyed hash used to find a record by an exact phone or ID number."""
+    normal = normalize(kind, value)
+    return hmac.new(_keys()[1], f"{kind}:{normal}".encode(), hashlib.sha256).hexdigest()
+
+
+def normalize(kind: str, value: str) -> str:
+    """Return the canonical form of a phone (11 digits) or ID number (upper-case X)."""
+    if kind == PHONE:
+        return normalize_phone(value)
+    if kind == ID_NUMBER:
+        return normalize_id_number(value)
+    raise ValueError(f"unknown personal-data kind {kind!r}")
+
+
+def normalize_phone(value: str) -> str:
+    """Return an 11-digit mainland mobile number or raise ValidationError."""
+    text = (value or "").strip()
+    try:
+        parsed = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if (
+        parsed is None
+        or parsed.country_code != 86
+        or not phonenumbers.is_valid_number(parsed)
+        or phonenumbers.number_type(parsed) != phonenumbers.PhoneNumberType.MOBILE
+    ):
+        raise ValidationError(
+            _("请输入有效的中国大陆手机号码（11位，以1开头）。"), code="invalid_phone"
+        )
+    return str(parsed.national_number)
+
+
+def normalize_id_number(value: str) -> str:
+    """Return an 18-character resident ID number or raise ValidationError."""
+    try:
+        return ric.validate((value or "").strip().upper())
+    except StdnumError as exc:
+        raise ValidationError(
+            _("身份证号码无效，请核对18位号码（最后一位可能是X）。"), code="invalid_id_number"
+        ) from exc
+
+
+def mask(kind: str, value: str) -> str:
+    """Return the masked display form: 138****5678, 110************1234."""
+    if not value:
+        return ""
+    if kind == PHONE:
+        return value[:3] + "*" * max(len(value) - 7, 0) + value[-4:]
+    if kind == ID_NUMBER:
+        return value[:3] + "*" * max(len(value) - 7, 0) + value[-4:]
+    raise ValueError(f"unknown personal-data kind {kind!r}")

@@ -1,0 +1,58 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from gonghui.core.models import AuditLog
+from gonghui.orgs import access
+from gonghui.orgs.models import StaffRole
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Answer whether the app can reach its database (for load balancers and monitors)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    roles = StaffRole.objects.filter(user=request.user).select_related("org").order_by("org__path")
+    return render(request, "core/home.html", {"roles": roles})
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Show the audit of the user's subtree; nobody can edit it."""
+    entries = access.scoped(AuditLog.objects.select_related("actor"), request.user, "org_path")
+    action = request.GET.get("action", "").strip()
+    if action:
+        entries = entries.filter(action=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"page": page, "action": action})
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"detail": _("没有找到该地址。"), "code": "not_found"}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {"detail": _("服务器内部错误，请稍后再试。"), "code": "server_error"}, status=500
+        )
+    return render(request, "500.html", status=500)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from gonghui.api import api
+from gonghui.core import views as core_views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="h5:home", permanent=False)),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("console/", include("gonghui.core.urls")),
+    path("console/", include("gonghui.accounts.urls")),
+    path("console/orgs/", include("gonghui.orgs.urls")),
+    path("h5/", include("gonghui.h5.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler404 = "gonghui.core.views.not_found"
+handler500 = "gonghui.core.views.server_error"

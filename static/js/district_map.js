@@ -1,0 +1,17 @@
+// District map drawn from the real boundaries: no tile server needed.
+document.addEventListener("DOMContentLoaded", async () => {
+  const el = document.getElementById("district-map");
+  const geo = await (await fetch(el.dataset.src, { credentials: "same-origin" })).json();
+  echarts.registerMap("districts", geo);
+  const values = geo.features.map((f) => ({ name: f.properties.name, value: f.properties.value, id: f.properties.id }));
+  const max = Math.max(1, ...values.map((v) => v.value));
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: { trigger: "item", formatter: (p) => `${p.name}<br>${el.dataset.label}: ${p.value ?? 0}` },
+    visualMap: { min: 0, max, left: 10, bottom: 10, calculable: true, inRange: { color: ["#fde7e3", "#c8161d"] } },
+    series: [{ type: "map", map: "districts", roam: true, data: values, label: { show: true, fontSize: 10 } }],
+  });
+  chart.on("click", (p) => { if (p.data) location.href = el.dataset.detail.replace("/0/", `/${p.data.id}/`); });
+  el.dataset.ready = "1";
+  window.addEventListener("resize", () => chart.resize());
+});
