@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError as SchemaError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
 
 from gonghui.accounts.api import router as auth_router
 from gonghui.core.errors import ServiceError, validation_payload
-from gonghui.orgs.api import geo_router, router as orgs_router
+from gonghui.orgs.api import geo_router
+from gonghui.orgs.api import router as orgs_router
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +23,7 @@ api = NinjaAPI(
     title="gonghui 智慧工会 API",
     version="1.0.0",
     urls_namespace="api",
-    description="北京市总工会服务平台接口。错误统一返回 {\"detail\", \"code\"}。",
+    description='北京市总工会服务平台接口。错误统一返回 {"detail", "code"}。',
 )
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
@@ -68,7 +70,9 @@ def on_schema_error(request, exc: SchemaError):
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
     return api.create_response(
-        request, {"detail": _("请先登录或提供有效的令牌。"), "code": "not_authenticated"}, status=401
+        request,
+        {"detail": _("请先登录或提供有效的令牌。"), "code": "not_authenticated"},
+        status=401,
     )
 
 

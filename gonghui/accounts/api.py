@@ -71,5 +71,3 @@ def otp_verify(request, payload: OtpVerifyIn):
 def worker_me(request):
     worker = request.auth
     return {"id": worker.pk, "phone": pii.mask(pii.PHONE, worker.phone)}
-
-

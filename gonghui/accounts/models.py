@@ -40,6 +40,9 @@ class OtpChallenge(models.Model):
         verbose_name = _("验证码")
         verbose_name_plural = _("验证码")
 
+    def __str__(self) -> str:
+        return f"otp {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
 
 class AccessToken(models.Model):
     """A bearer token for a staff client or a worker's phone; only its hash is stored."""
@@ -70,6 +73,9 @@ class AccessToken(models.Model):
                 name="token_has_one_owner",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} token {self.pk}"
 
 
 class OrgApiKey(models.Model):

@@ -76,9 +76,7 @@ def resolve_token(raw: str, kind: str) -> AccessToken | None:
         return None
     return (
         AccessToken.objects.select_related("user", "worker")
-        .filter(
-            key_hash=_hash(raw), kind=kind, revoked_at=None, expires_at__gt=timezone.now()
-        )
+        .filter(key_hash=_hash(raw), kind=kind, revoked_at=None, expires_at__gt=timezone.now())
         .first()
     )
 
@@ -87,7 +85,9 @@ def resolve_token(raw: str, kind: str) -> AccessToken | None:
 
 
 def _code_hash(phone_hash: str, code: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"{phone_hash}:{code}".encode(), "sha256").hexdigest()
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"{phone_hash}:{code}".encode(), "sha256"
+    ).hexdigest()
 
 
 @transaction.atomic
@@ -97,7 +97,9 @@ def request_otp(*, phone: str, request: HttpRequest | None = None) -> OtpChallen
     phone_hash = pii.digest(pii.PHONE, normal)
     now = timezone.now()
     ip = client_ip(request)
-    recent = OtpChallenge.objects.filter(phone_hash=phone_hash, created_at__gte=now - timedelta(hours=1))
+    recent = OtpChallenge.objects.filter(
+        phone_hash=phone_hash, created_at__gte=now - timedelta(hours=1)
+    )
     last = recent.order_by("-created_at").first()
     if last is not None and now - last.created_at < OTP_RESEND_AFTER:
         wait = int((OTP_RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
@@ -124,7 +126,9 @@ def request_otp(*, phone: str, request: HttpRequest | None = None) -> OtpChallen
     # Sent after commit so a rolled-back request never texts a code that does not exist.
     transaction.on_commit(
         lambda: send_sms(
-            normal, _("【北京市总工会】您的登录验证码是%(code)s，5分钟内有效。如非本人操作，请忽略。") % {"code": code}
+            normal,
+            _("【北京市总工会】您的登录验证码是%(code)s，5分钟内有效。如非本人操作，请忽略。")
+            % {"code": code},
         )
     )
     return challenge
@@ -216,9 +220,7 @@ def resolve_api_key(raw: str) -> OrgApiKey | None:
     if not raw or not raw.startswith("gh_"):
         return None
     key = (
-        OrgApiKey.objects.select_related("org")
-        .filter(key_hash=_hash(raw), revoked_at=None)
-        .first()
+        OrgApiKey.objects.select_related("org").filter(key_hash=_hash(raw), revoked_at=None).first()
     )
     if key is not None:
         OrgApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())

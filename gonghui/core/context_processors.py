@@ -17,7 +17,11 @@ def console(request):
         return {}
     return {
         "console_modules": [
-            {"url": reverse(name), "label": label, "active": _is_active(request.path, reverse(name))}
+            {
+                "url": reverse(name),
+                "label": label,
+                "active": _is_active(request.path, reverse(name)),
+            }
             for name, label in CONSOLE_MODULES
         ]
     }

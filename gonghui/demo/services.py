@@ -33,12 +33,18 @@ class Scale:
 
 SCALES = {
     # make run and tests: every real district and street, a few hundred of the rest
-    "small": Scale(enterprises=600, grassroots=200, area_joint=34, mobile_joint_per_district=1,
-                   industry=4),
+    "small": Scale(
+        enterprises=600, grassroots=200, area_joint=34, mobile_joint_per_district=1, industry=4
+    ),
     # Beijing as in domain.md: ~6,600 grassroots unions, 220,000 employers, 1,125 area
     # joint unions, 355 mobile-member joint unions
-    "city": Scale(enterprises=220_000, grassroots=6_600, area_joint=1_125,
-                  mobile_joint_per_district=21, industry=40),
+    "city": Scale(
+        enterprises=220_000,
+        grassroots=6_600,
+        area_joint=1_125,
+        mobile_joint_per_district=21,
+        industry=40,
+    ),
 }
 
 # (username, full name, role(s), where): the fixed demo logins in the README.
@@ -50,13 +56,29 @@ DEMO_STAFF = [
     ("demo-outsider", "中关村街道承办人", [Role.HANDLER], "110108011"),
 ]
 
-SIZE_WEIGHTS = [(SizeBand.MICRO, 45), (SizeBand.SMALL, 40), (SizeBand.MEDIUM, 12), (SizeBand.LARGE, 3)]
-OWNERSHIP_WEIGHTS = [
-    (Ownership.NON_PUBLIC, 78), (Ownership.STATE, 8), (Ownership.COLLECTIVE, 3),
-    (Ownership.FOREIGN, 6), (Ownership.INSTITUTION, 5),
+SIZE_WEIGHTS = [
+    (SizeBand.MICRO, 45),
+    (SizeBand.SMALL, 40),
+    (SizeBand.MEDIUM, 12),
+    (SizeBand.LARGE, 3),
 ]
-INDUSTRY_UNIONS = ["快递行业联合工会", "外卖配送行业联合工会", "网约车行业联合工会", "货运行业联合工会",
-                   "家政服务行业联合工会", "医疗卫生工会", "教育工会", "建筑业联合工会"]
+OWNERSHIP_WEIGHTS = [
+    (Ownership.NON_PUBLIC, 78),
+    (Ownership.STATE, 8),
+    (Ownership.COLLECTIVE, 3),
+    (Ownership.FOREIGN, 6),
+    (Ownership.INSTITUTION, 5),
+]
+INDUSTRY_UNIONS = [
+    "快递行业联合工会",
+    "外卖配送行业联合工会",
+    "网约车行业联合工会",
+    "货运行业联合工会",
+    "家政服务行业联合工会",
+    "医疗卫生工会",
+    "教育工会",
+    "建筑业联合工会",
+]
 BUILDING_SUFFIXES = ["大厦", "中心", "广场", "科技园", "产业园", "商务楼宇"]
 DEPARTMENTS = ["组织部", "权益保障部", "经济技术部", "办公室", "女职工部", "宣传教育部"]
 
@@ -97,7 +119,9 @@ def _bulk_orgs(orgs: list[Org], parents: list[Org]) -> list[Org]:
     return created
 
 
-def seed(scale_name: str = "small", *, seed_value: int = 12351, progress: bool = False) -> SeedResult:
+def seed(
+    scale_name: str = "small", *, seed_value: int = 12351, progress: bool = False
+) -> SeedResult:
     """Load the demo data; deterministic for a given scale and seed."""
     scale = SCALES[scale_name]
     rng = random.Random(seed_value)
@@ -123,8 +147,12 @@ def seed(scale_name: str = "small", *, seed_value: int = 12351, progress: bool =
         for district in districts + [bda]:
             district_streets = [s for s in streets if s.parent_id == district.pk]
             for j in range(scale.mobile_joint_per_district):
-                parent = district_streets[j % len(district_streets)] if district_streets else district
-                joint.append(Org(name=f"{parent.short_name}流动会员联合工会", kind=OrgKind.MOBILE_JOINT))
+                parent = (
+                    district_streets[j % len(district_streets)] if district_streets else district
+                )
+                joint.append(
+                    Org(name=f"{parent.short_name}流动会员联合工会", kind=OrgKind.MOBILE_JOINT)
+                )
                 joint_parents.append(parent)
         for k in range(scale.industry):
             district = districts[k % len(districts)]
@@ -174,16 +202,22 @@ def seed(scale_name: str = "small", *, seed_value: int = 12351, progress: bool =
         rng.shuffle(candidates)
         chosen = candidates[: scale.grassroots]
         street_by_id = {s.pk: s for s in streets}
-        unions = [Org(name=f"{name}工会委员会", kind=OrgKind.GRASSROOTS) for _pk, name, _s in chosen]
+        unions = [
+            Org(name=f"{name}工会委员会", kind=OrgKind.GRASSROOTS) for _pk, name, _s in chosen
+        ]
         unions = _bulk_orgs(unions, [street_by_id[s] for _pk, _n, s in chosen])
         result.orgs += len(unions)
         links = [Enterprise(pk=pk, union=u) for (pk, _n, _s), u in zip(chosen, unions, strict=True)]
         # Small employers in a street with a park or building union join that union.
-        for pk, street_id in Enterprise.objects.filter(union=None, size_band__in=[SizeBand.MICRO, SizeBand.SMALL]).values_list("pk", "street_id"):
+        for pk, street_id in Enterprise.objects.filter(
+            union=None, size_band__in=[SizeBand.MICRO, SizeBand.SMALL]
+        ).values_list("pk", "street_id"):
             parks = area_by_street.get(street_id)
             if parks and rng.random() < 0.5:
                 links.append(Enterprise(pk=pk, union=rng.choice(parks)))
-        for i in tqdm(range(0, len(links), 5000), disable=not progress, desc="coverage", unit="batch"):
+        for i in tqdm(
+            range(0, len(links), 5000), disable=not progress, desc="coverage", unit="batch"
+        ):
             Enterprise.objects.bulk_update(links[i : i + 5000], ["union"])
 
         # Paired contact: most streets have a district department assigned.
@@ -195,9 +229,9 @@ def seed(scale_name: str = "small", *, seed_value: int = 12351, progress: bool =
         PairedContact.objects.bulk_create(contacts)
 
         result.users = _demo_staff()
-    result.counts = {
-        kind: Org.objects.filter(kind=kind).count() for kind in OrgKind.values
-    } | {"enterprises": Enterprise.objects.count()}
+    result.counts = {kind: Org.objects.filter(kind=kind).count() for kind in OrgKind.values} | {
+        "enterprises": Enterprise.objects.count()
+    }
     return result
 
 

@@ -32,11 +32,13 @@ def scope_paths(principal) -> list[str]:
         paths = []
     # Drop paths already inside another one, so the filter stays short.
     minimal = [p for p in sorted(set(paths)) if not any(p != q and p.startswith(q) for q in paths)]
-    try:
-        principal._gonghui_scope_paths = minimal
-    except AttributeError:
-        pass
+    principal._gonghui_scope_paths = minimal
     return minimal
+
+
+def forget_scope(principal) -> None:
+    """Drop the scope cached on a principal object (after its roles change)."""
+    principal.__dict__.pop("_gonghui_scope_paths", None)
 
 
 def scope_q(principal, path_field: str = "path") -> Q:

@@ -52,7 +52,9 @@ _index: tuple[STRtree, list[Area], Area | None] | None = None
 def _load() -> tuple[STRtree, list[Area], Area | None]:
     areas: list[Area] = []
     city: Area | None = None
-    for org in Org.objects.exclude(boundary=None).only("id", "name", "kind", "admin_code", "boundary"):
+    for org in Org.objects.exclude(boundary=None).only(
+        "id", "name", "kind", "admin_code", "boundary"
+    ):
         geom = shape(org.boundary)
         area = Area(org.id, org.name, org.kind, org.admin_code, geom.area, geom, prep(geom))
         if org.kind == OrgKind.CITY:

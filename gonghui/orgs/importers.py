@@ -64,8 +64,12 @@ def import_beijing_tree(directory: Path | None = None, progress: bool = False) -
         streets = list(csv.DictReader(fh))
 
     result = TreeImport()
-    bar = tqdm(total=1 + len(districts["features"]) + 1 + len(streets), disable=not progress,
-               desc="union tree", unit="org")
+    bar = tqdm(
+        total=1 + len(districts["features"]) + 1 + len(streets),
+        disable=not progress,
+        desc="union tree",
+        unit="org",
+    )
     city = _upsert(
         result,
         {"admin_code": CITY_CODE},

@@ -9,6 +9,7 @@ from stdnum.cn import uscc as uscc_number
 from stdnum.exceptions import ValidationError as StdnumError
 
 from gonghui.core import audit
+from gonghui.orgs.access import forget_scope
 from gonghui.orgs.choices import ALLOWED_PARENTS, OrgKind
 from gonghui.orgs.models import Enterprise, Org, PairedContact, StaffRole
 
@@ -114,6 +115,7 @@ def create_enterprise(*, name: str, uscc: str, street: Org, actor=None, **fields
 @transaction.atomic
 def grant_role(*, user, org: Org, role: str, actor=None) -> StaffRole:
     staff_role, _created = StaffRole.objects.get_or_create(user=user, org=org, role=role)
+    forget_scope(user)
     if actor is not None:
         audit.record("role.grant", actor=actor, obj=staff_role, user=user.pk, role=role)
     return staff_role

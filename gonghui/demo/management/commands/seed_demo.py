@@ -8,7 +8,9 @@ from gonghui.orgs.models import Org
 
 
 class Command(BaseCommand):
-    help = "Load deterministic demo data (the real union tree plus generated enterprises and staff)."
+    help = (
+        "Load deterministic demo data (the real union tree plus generated enterprises and staff)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="small")
@@ -18,14 +20,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
-            raise CommandError("seed_demo creates demo logins; refusing with DEBUG off (use --force)")
+            raise CommandError(
+                "seed_demo creates demo logins; refusing with DEBUG off (use --force)"
+            )
         if options["if_empty"] and Org.objects.exists():
             self.stdout.write("demo data already loaded; keeping it")
             return
         if Org.objects.filter(kind="grassroots").exists():
             raise CommandError("demo data is already loaded; use a fresh database")
         started = time.perf_counter()
-        result = seed(options["scale"], seed_value=options["seed"], progress=options["verbosity"] > 0)
+        result = seed(
+            options["scale"], seed_value=options["seed"], progress=options["verbosity"] > 0
+        )
         elapsed = time.perf_counter() - started
         counts = ", ".join(f"{k}={v}" for k, v in result.counts.items())
         self.stdout.write(f"seeded {result.rows} rows in {elapsed:.1f}s ({counts})")

@@ -1,0 +1,50 @@
+"""Personas for every test: a courier, a street handler, a district supervisor, a city
+admin and an outsider from another district (who must get 404 everywhere)."""
+
+import pytest
+
+from gonghui.core.testing import ensure_base_data, load_personas
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The real tree is imported once; tests roll back their own changes on top of it.
+    with django_db_blocker.unblock():
+        ensure_base_data()
+
+
+@pytest.fixture
+def personas(db):
+    return load_personas()
+
+
+@pytest.fixture
+def courier(personas):
+    return personas["courier"]
+
+
+@pytest.fixture
+def street_handler(personas):
+    return personas["street_handler"]
+
+
+@pytest.fixture
+def district_supervisor(personas):
+    return personas["district_supervisor"]
+
+
+@pytest.fixture
+def city_admin(personas):
+    return personas["city_admin"]
+
+
+@pytest.fixture
+def outsider(personas):
+    return personas["outsider"]
+
+
+@pytest.fixture(autouse=True)
+def _sms_log(settings, tmp_path):
+    """Each test writes its text messages to its own file."""
+    settings.GONGHUI_SMS_LOG = tmp_path / "sms.log"
+    return settings.GONGHUI_SMS_LOG

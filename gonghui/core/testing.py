@@ -1,0 +1,93 @@
+"""Test helpers shared by every app: personas and the permission matrix.
+
+Later issues use ``check_matrix`` for each endpoint: give it the personas, a function
+that makes the request as one persona, and the status each persona must get.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from gonghui.accounts.models import Worker
+from gonghui.accounts.services import issue_staff_token, issue_worker_token
+from gonghui.orgs.choices import Role
+from gonghui.orgs.importers import import_beijing_tree
+from gonghui.orgs.models import Org, StaffRole
+
+# name -> (username, role, admin code of the org where the role is held)
+STAFF_PERSONAS = {
+    "street_handler": ("p-street-handler", Role.HANDLER, "110105026"),  # 望京街道, 朝阳区
+    "district_supervisor": ("p-district-supervisor", Role.SUPERVISOR, "110105"),  # 朝阳区
+    "city_admin": ("p-city-admin", Role.ADMIN, "110000"),
+    "outsider": ("p-outsider", Role.HANDLER, "110108011"),  # 中关村街道, 海淀区
+}
+COURIER_PHONE = "13812345678"
+
+
+@dataclass
+class Persona:
+    name: str
+    user: object = None
+    org: Org | None = None
+    worker: Worker | None = None
+    _token: str | None = field(default=None, repr=False)
+
+    @property
+    def token(self) -> str:
+        if self._token is None:
+            if self.worker is not None:
+                self._token, _ = issue_worker_token(self.worker)
+            else:
+                self._token, _ = issue_staff_token(self.user)
+        return self._token
+
+    def api(self) -> Client:
+        """A test client that sends this persona's bearer token."""
+        return Client(headers={"Authorization": f"Bearer {self.token}"})
+
+    def browser(self) -> Client:
+        """A test client logged in to the staff console as this persona."""
+        client = Client()
+        client.force_login(self.user)
+        return client
+
+
+def ensure_base_data() -> None:
+    """Import the real union tree and create the persona accounts, once per database."""
+    if not Org.objects.filter(admin_code="110108011").exists():
+        import_beijing_tree()
+    User = get_user_model()
+    for username, role, code in STAFF_PERSONAS.values():
+        user, created = User.objects.get_or_create(username=username)
+        if created:
+            user.set_password("persona-pass-12351")
+            user.save()
+        StaffRole.objects.get_or_create(user=user, org=Org.objects.get(admin_code=code), role=role)
+    if not Worker.objects.exists():
+        Worker.objects.create(phone=COURIER_PHONE)
+
+
+def load_personas() -> dict[str, Persona]:
+    ensure_base_data()
+    User = get_user_model()
+    personas = {}
+    for name, (username, _role, code) in STAFF_PERSONAS.items():
+        personas[name] = Persona(
+            name, user=User.objects.get(username=username), org=Org.objects.get(admin_code=code)
+        )
+    personas["courier"] = Persona("courier", worker=Worker.objects.order_by("pk").first())
+    return personas
+
+
+def check_matrix(
+    personas: Mapping[str, Persona],
+    make_request: Callable[[Persona], object],
+    expected: Mapping[str, int],
+) -> None:
+    """Assert the HTTP status every listed persona gets; report all mismatches at once."""
+    got = {name: make_request(personas[name]).status_code for name in expected}
+    assert got == dict(expected), (
+        f"permission matrix mismatch: expected {dict(expected)}, got {got}"
+    )
