@@ -90,3 +90,31 @@ def mask(kind: str, value: str) -> str:
     if kind == ID_NUMBER:
         return value[:3] + "*" * max(len(value) - 7, 0) + value[-4:]
     raise ValueError(f"unknown personal-data kind {kind!r}")
+
+
+# Roles that work the case with the worker and so need the full number (to call back).
+ROLES_NEEDING_FULL = {"operator", "dispatcher", "handler"}
+
+
+def display(obj, field: str, *, viewer, org, request=None) -> str:
+    """Return the value for ``viewer``: full (and audited) if their role at ``org`` needs
+    it, masked otherwise. ``org`` is the org in whose work the record is being viewed."""
+    from gonghui.orgs.access import roles_over
+
+    value = getattr(obj, field)
+    kind = obj._meta.get_field(field).kind
+    if not value:
+        return ""
+    if org is None or not (roles_over(viewer, org) & ROLES_NEEDING_FULL):
+        return mask(kind, value)
+    return reveal(obj, field, viewer=viewer, org=org, request=request)
+
+
+def reveal(obj, field: str, *, viewer, org=None, request=None, reason: str = "") -> str:
+    """Return the full value and write the view to the audit log."""
+    from gonghui.core import audit
+
+    audit.record(
+        "pii.view", actor=viewer, obj=obj, org=org, request=request, field=field, reason=reason
+    )
+    return getattr(obj, field)

@@ -106,12 +106,12 @@ def _uscc(seq: int, district_code: str) -> str:
 
 
 def _bulk_orgs(orgs: list[Org], parents: list[Org]) -> list[Org]:
-    for org in orgs:
+    for org, parent in zip(orgs, parents, strict=True):
         org.path = ""
+        org.parent = parent
     created = Org.objects.bulk_create(orgs, batch_size=2000)
     by_parent: dict[int, list[Org]] = {}
     for org, parent in zip(created, parents, strict=True):
-        org.parent = parent
         by_parent.setdefault(parent.pk, []).append(org)
     parents_by_id = {p.pk: p for p in parents}
     for pid, children in by_parent.items():

@@ -17,7 +17,14 @@ ALLOWED_PARENTS: dict[str, set[str]] = {
     OrgKind.CITY: set(),
     OrgKind.DISTRICT: {OrgKind.CITY},
     OrgKind.STREET: {OrgKind.DISTRICT},
-    OrgKind.GRASSROOTS: {OrgKind.STREET, OrgKind.DISTRICT, OrgKind.AREA_JOINT, OrgKind.INDUSTRY},
+    # A grassroots union may sit under another one as a branch (分会, 车间工会).
+    OrgKind.GRASSROOTS: {
+        OrgKind.STREET,
+        OrgKind.DISTRICT,
+        OrgKind.AREA_JOINT,
+        OrgKind.INDUSTRY,
+        OrgKind.GRASSROOTS,
+    },
     OrgKind.AREA_JOINT: {OrgKind.STREET, OrgKind.DISTRICT},
     OrgKind.MOBILE_JOINT: {OrgKind.STREET, OrgKind.DISTRICT},
     OrgKind.INDUSTRY: {OrgKind.CITY, OrgKind.DISTRICT, OrgKind.STREET},

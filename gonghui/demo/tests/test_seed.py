@@ -1,0 +1,54 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from gonghui.demo.services import DEMO_PASSWORD, seed
+from gonghui.orgs.models import Enterprise, Org, PairedContact, StaffRole
+
+
+@pytest.mark.django_db
+def test_it_seeds_the_small_scale_deterministically(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    result = seed("small", seed_value=7)
+    assert result.counts["district"] == 17
+    assert result.counts["street"] == 339
+    assert result.counts["grassroots"] == 200
+    assert result.counts["enterprises"] == 600
+    first = list(Enterprise.objects.order_by("uscc").values_list("name", "uscc")[:5])
+    assert all(len(code) == 18 for _name, code in first)
+    # Every grassroots union hangs under a street and covers its enterprise.
+    grassroots = Org.objects.filter(kind="grassroots").select_related("parent")
+    assert {g.parent.kind for g in grassroots} == {"street"}
+    assert Enterprise.objects.filter(union__kind="grassroots").count() == 200
+    assert 0.7 < PairedContact.objects.count() / 339 < 1
+    user = authenticate(username="demo-street", password=DEMO_PASSWORD)
+    assert user is not None
+    role = StaffRole.objects.get(user=user)
+    assert (role.role, role.org.name) == ("handler", "望京街道总工会")
+    outsider = StaffRole.objects.get(user__username="demo-outsider").org
+    assert outsider.parent.name == "海淀区总工会"
+
+
+@pytest.mark.django_db
+def test_it_gives_the_same_data_for_the_same_seed(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    seed("small", seed_value=7)
+    names = list(
+        Enterprise.objects.order_by("uscc").values_list("name", "street__name", "union__name")
+    )
+    Enterprise.objects.all().delete()
+    PairedContact.objects.all().delete()
+    Org.objects.filter(kind__in=["grassroots", "area_joint", "mobile_joint", "industry"]).delete()
+    seed("small", seed_value=7)
+    again = list(
+        Enterprise.objects.order_by("uscc").values_list("name", "street__name", "union__name")
+    )
+    assert again == names
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_seed_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", "--scale", "small")
+    assert not Org.objects.filter(kind="grassroots").exists()
