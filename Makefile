@@ -4,8 +4,6 @@ PY := python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-SHARED_DATA ?= $(abspath ../shared/data)
-export GONGHUI_SHARED_DATA ?= $(SHARED_DATA)
 
 .PHONY: run dev test bench lint format install install-dev static messages system-deps db clean
 

@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GONGHUI_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-SHARED_DATA_DIR = Path(os.environ.get("GONGHUI_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))
+# The shared data folder sits beside the checkout; /work/shared/data is where the
+# team's machines and CI keep it when the checkout lives elsewhere.
+SHARED_DATA_DIR = Path(
+    os.environ.get("GONGHUI_SHARED_DATA")
+    or next(
+        (p for p in [BASE_DIR.parent / "shared" / "data", Path("/work/shared/data")] if p.exists()),
+        BASE_DIR.parent / "shared" / "data",
+    )
+)
 
 
 def env_bool(name: str, default: bool) -> bool:
