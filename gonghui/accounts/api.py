@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from gonghui.accounts import services
 from gonghui.accounts.auth import worker_auth
@@ -53,11 +53,14 @@ def staff_token(request, payload: TokenIn):
 )
 def otp_request(request, payload: OtpRequestIn):
     services.request_otp(phone=payload.phone, request=request)
-    return 202, {
-        "status": "sent",
-        "expires_in": int(services.OTP_TTL.total_seconds()),
-        "resend_after": int(services.OTP_RESEND_AFTER.total_seconds()),
-    }
+    return Status(
+        202,
+        {
+            "status": "sent",
+            "expires_in": int(services.OTP_TTL.total_seconds()),
+            "resend_after": int(services.OTP_RESEND_AFTER.total_seconds()),
+        },
+    )
 
 
 @router.post("/otp/verify", response=TokenOut, auth=None, summary="Worker bearer token")

@@ -17,6 +17,7 @@ from gonghui.accounts.models import AccessToken, OrgApiKey, OtpChallenge, Worker
 from gonghui.core import audit, pii
 from gonghui.core.audit import client_ip
 from gonghui.core.errors import ServiceError, Throttled
+from gonghui.core.locks import lock_for
 from gonghui.core.models import AuditLog
 from gonghui.core.sms import send_sms
 
@@ -95,6 +96,8 @@ def request_otp(*, phone: str, request: HttpRequest | None = None) -> OtpChallen
     """Send a 6-digit sign-in code; refuse resends within 60 s and floods per phone and IP."""
     normal = pii.normalize_phone(phone)
     phone_hash = pii.digest(pii.PHONE, normal)
+    # Two requests at the same moment must not both pass the resend check.
+    lock_for(f"otp:{phone_hash}")
     now = timezone.now()
     ip = client_ip(request)
     recent = OtpChallenge.objects.filter(
@@ -168,6 +171,9 @@ def verify_otp(*, phone: str, code: str, request: HttpRequest | None = None) -> 
         used = OtpChallenge.objects.filter(pk=challenge.pk, used_at=None).update(used_at=now)
         if not used:
             raise ServiceError(_("验证码已过期，请重新获取。"), code="otp_expired")
+        # Only the newest code counts; end the older ones too, or they would become the
+        # newest unused code and sign in again until they expire.
+        OtpChallenge.objects.filter(phone_hash=phone_hash, used_at=None).update(used_at=now)
         worker = Worker.objects.filter(phone_hash=phone_hash).first()
         if worker is None:
             worker = Worker(phone=normal)

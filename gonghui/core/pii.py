@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 from functools import cache
 
 import phonenumbers
@@ -52,13 +53,20 @@ def normalize(kind: str, value: str) -> str:
     raise ValueError(f"unknown personal-data kind {kind!r}")
 
 
+# Digits with an optional country code; separators are removed first. Anything else
+# (letters, which phonenumbers would read as keypad digits, or extensions) is refused.
+_MOBILE_SHAPE = re.compile(r"(?:\+?86|0086)?1\d{10}")
+
+
 def normalize_phone(value: str) -> str:
     """Return an 11-digit mainland mobile number or raise ValidationError."""
-    text = (value or "").strip()
-    try:
-        parsed = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        parsed = None
+    text = re.sub(r"[\s\-().]", "", value or "")
+    parsed = None
+    if _MOBILE_SHAPE.fullmatch(text):
+        try:
+            parsed = phonenumbers.parse(text, "CN")
+        except phonenumbers.NumberParseException:
+            parsed = None
     if (
         parsed is None
         or parsed.country_code != 86

@@ -8,7 +8,9 @@ def test_it_documents_every_environment_variable_the_settings_read():
     source = (ROOT / "gonghui" / "settings.py").read_text()
     read = set(re.findall(r'(?:environ\.get|env_bool)\(\s*"([A-Z_]+)"', source))
     assert len(read) > 10
-    documented = set(re.findall(r"^\| `([A-Z_]+)`", (ROOT / "docs/configuration.md").read_text(), re.M))
+    documented = set(
+        re.findall(r"^\| `([A-Z_]+)`", (ROOT / "docs/configuration.md").read_text(), re.M)
+    )
     assert read - documented == set(), "undocumented settings"
 
 
