@@ -61,7 +61,7 @@ def on_schema_error(request, exc: SchemaError):
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
         fields.append(".".join(loc) or "body")
-    detail = _("请求内容不完整或格式不对：%(fields)s。") % {"fields": "、".join(fields)}
+    detail = _("请求内容不完整或格式不对：%(fields)s。") % {"fields": ", ".join(fields)}
     return api.create_response(
         request, {"detail": detail, "code": "invalid_request", "errors": exc.errors}, status=422
     )

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gonghui.accounts.models import AccessToken, OrgApiKey, OtpChallenge, Worker
 from gonghui.core import audit, pii
@@ -42,7 +43,11 @@ def _check_login_throttle(username: str, ip: str | None) -> None:
     by_ip = failures.filter(ip=ip).count() if ip else 0
     if by_user >= settings.LOGIN_FAILURE_LIMIT or by_ip >= settings.LOGIN_IP_FAILURE_LIMIT:
         raise Throttled(
-            _("登录失败次数过多，请%(minutes)d分钟后再试。")
+            ngettext(
+                "登录失败次数过多，请%(minutes)d分钟后再试。",
+                "登录失败次数过多，请%(minutes)d分钟后再试。",
+                settings.LOGIN_LOCKOUT_MINUTES,
+            )
             % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
             code="login_throttled",
             retry_after=settings.LOGIN_LOCKOUT_MINUTES * 60,
@@ -107,7 +112,12 @@ def request_otp(*, phone: str, request: HttpRequest | None = None) -> OtpChallen
     if last is not None and now - last.created_at < OTP_RESEND_AFTER:
         wait = int((OTP_RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1
         raise Throttled(
-            _("验证码已发送，请%(seconds)d秒后再重新获取。") % {"seconds": wait},
+            ngettext(
+                "验证码已发送，请%(seconds)d秒后再重新获取。",
+                "验证码已发送，请%(seconds)d秒后再重新获取。",
+                wait,
+            )
+            % {"seconds": wait},
             code="otp_resend_too_soon",
             retry_after=wait,
         )
