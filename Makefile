@@ -11,7 +11,7 @@ run: install static messages db
 	@scripts/serve $(PORT)
 
 dev: install static messages db
-	$(BIN)/python manage.py db_worker --reload & \
+	$(BIN)/python manage.py worker --reload & \
 	trap 'kill %1' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: system-deps install-dev static messages

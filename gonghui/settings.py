@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.orgs",
     "gonghui.accounts",
+    "gonghui.appeals",
     "gonghui.h5",
     "gonghui.demo",
 ]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.fields import PIIField
+
 
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -56,3 +58,57 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
+
+
+class OutboxMessage(models.Model):
+    """A notification written in the same transaction as the event that caused it.
+
+    The worker's sweep sends pending messages and retries failures with back-off, so a
+    message is never lost with a rolled-back or crashed request, nor sent twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    channel = models.CharField(max_length=10, default="sms")
+    to = PIIField(_("接收号码"), kind="phone", hash_field="to_hash")
+    to_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    text = models.TextField(_("内容"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待发通知")
+        verbose_name_plural = _("待发通知")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.pk} {self.status}"
+
+
+class Notice(models.Model):
+    """A message to a staff user in the console (overdue warnings, supervision, approvals)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.CharField(_("内容"), max_length=300)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -67,7 +67,7 @@ def visible_orgs(principal) -> QuerySet[Org]:
 def get_org_for(principal, pk: int) -> Org:
     """Fetch an org the principal may see, or raise Http404 (never 403: no leaks)."""
     try:
-        return visible_orgs(principal).get(pk=pk)
+        return visible_orgs(principal).defer("boundary").get(pk=pk)
     except (Org.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 

@@ -51,7 +51,8 @@ class OrgFilter(Schema):
 
 
 def _with_counts(qs):
-    return qs.annotate(n_children=Count("children"))
+    # The boundary (up to ~100 kB of GeoJSON per district) is never part of the answer.
+    return qs.defer("boundary").annotate(n_children=Count("children"))
 
 
 @router.get("", response=OrgList, auth=staff_auth, summary="Orgs in your scope")

@@ -17,7 +17,7 @@ UNION_KINDS = [OrgKind.GRASSROOTS, OrgKind.AREA_JOINT, OrgKind.MOBILE_JOINT, Org
 
 
 def _nodes(qs):
-    return qs.annotate(n_children=Count("children")).order_by("path")
+    return qs.defer("boundary").annotate(n_children=Count("children")).order_by("path")
 
 
 @login_required

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AppealsConfig(AppConfig):
+    name = "gonghui.appeals"
+    label = "appeals"
+    verbose_name = _("诉求办理")
+
+    def ready(self) -> None:
+        from gonghui.appeals import sweeps  # noqa: F401  (registers the sweeps)

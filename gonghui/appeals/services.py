@@ -1,0 +1,659 @@
+"""Every write to an appeal: intake and each transition of the state machine.
+
+Each service runs in one transaction that locks the appeal row, checks the state
+machine (409) and the actor's role (403), changes the appeal, writes its timeline
+event and queues any notification through the outbox, and refreshes the roll-up.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.appeals import deadlines, metrics, routing, workflow
+from gonghui.appeals.choices import (
+    Category,
+    Channel,
+    ExtensionStatus,
+    Kind,
+    Satisfaction,
+    Status,
+    Urgency,
+)
+from gonghui.appeals.models import Appeal, AppealEvent, Extension, TicketCounter
+from gonghui.core import audit, pii
+from gonghui.core.errors import ServiceError
+from gonghui.core.models import Notice
+from gonghui.core.outbox import queue_sms
+from gonghui.orgs import access
+from gonghui.orgs.choices import OrgKind, Role
+from gonghui.orgs.geo import locate
+from gonghui.orgs.models import Enterprise, Org, StaffRole
+from gonghui.orgs.services import validate_uscc
+
+TEXT_MIN, TEXT_MAX = 10, 4000
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+# --- intake ------------------------------------------------------------------------------
+
+
+@dataclass
+class Intake:
+    """What a channel hands in; validated by ``create_appeal`` before anything is stored."""
+
+    text: str
+    phone: str
+    channel: str = Channel.HOTLINE
+    kind: str | None = None
+    category: str | None = None
+    urgency: str | None = None
+    name: str = ""
+    anonymous: bool = False
+    address: str = ""
+    lat: float | None = None
+    lng: float | None = None
+    crs: str = "wgs84"
+    employer_name: str = ""
+    employer_uscc: str = ""
+
+
+def _choice(value, choices, code: str, message: str):
+    if value in (None, ""):
+        return None
+    if value not in choices.values:
+        raise ValidationError(message, code=code)
+    return value
+
+
+def next_ticket_no(day: date) -> str:
+    """Return the next ticket number of ``day``; gap-free because the counter row is
+    locked until the intake transaction commits (and rolls back with it)."""
+    TicketCounter.objects.get_or_create(day=day)
+    counter = TicketCounter.objects.select_for_update().get(day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"12351-{day:%Y%m%d}-{counter.last:06d}"
+
+
+def _match_enterprise(name: str, uscc: str) -> Enterprise | None:
+    if uscc:
+        return Enterprise.objects.select_related("union", "street").filter(uscc=uscc).first()
+    if name:
+        return Enterprise.objects.select_related("union", "street").filter(name=name).first()
+    return None
+
+
+def create_appeal(
+    intake: Intake,
+    *,
+    actor=None,
+    actor_label: str = "",
+    worker=None,
+    idempotency_key: str | None = None,
+    request=None,
+) -> tuple[Appeal, bool]:
+    """Validate and store an appeal, route it, and dispatch it when routing is confident.
+
+    Returns ``(appeal, created)``; the same idempotency key returns the same appeal.
+    Nothing is stored when anything is invalid.
+    """
+    if idempotency_key:
+        existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    text = (intake.text or "").strip()
+    if not TEXT_MIN <= len(text) <= TEXT_MAX:
+        raise ValidationError(
+            _("请用%(min)d到%(max)d个字描述您的问题。") % {"min": TEXT_MIN, "max": TEXT_MAX},
+            code="invalid_text",
+        )
+    phone = pii.normalize_phone(intake.phone)
+    channel = (
+        _choice(intake.channel, Channel, "invalid_channel", _("渠道不正确。")) or Channel.HOTLINE
+    )
+    kind = _choice(intake.kind, Kind, "invalid_kind", _("诉求类型不正确。"))
+    category = _choice(intake.category, Category, "invalid_category", _("诉求分类不正确。"))
+    urgency = _choice(intake.urgency, Urgency, "invalid_urgency", _("紧急程度不正确。"))
+    uscc = validate_uscc(intake.employer_uscc) if intake.employer_uscc.strip() else ""
+    name = (intake.name or "").strip()[:40]
+    address = (intake.address or "").strip()[:200]
+    employer_name = (intake.employer_name or "").strip()[:150]
+    lat = lng = None
+    district = street = None
+    if intake.lat is not None or intake.lng is not None:
+        if intake.lat is None or intake.lng is None:
+            raise ValidationError(_("请同时提供经度和纬度。"), code="invalid_coordinates")
+        where = locate(intake.lat, intake.lng, intake.crs)
+        if not where.inside_beijing:
+            raise ValidationError(
+                _("该位置不在北京市范围内，请确认定位或输入北京市内的地址。"),
+                code="outside_beijing",
+            )
+        lat, lng = where.lat, where.lng
+        district = Org.objects.get(pk=where.district.org_id) if where.district else None
+        street = Org.objects.get(pk=where.street.org_id) if where.street else None
+
+    category = category or routing.provisional_category(text)
+    kind = kind or routing.provisional_kind(text)
+    urgency = urgency or routing.provisional_urgency(text)
+    enterprise = _match_enterprise(employer_name, uscc)
+    if street is None and enterprise is not None and district is None:
+        street = enterprise.street
+    if district is None and street is not None:
+        district = street.parent
+    route = routing.route(
+        category=category, enterprise=enterprise, street=street, district=district
+    )
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                ticket_no=next_ticket_no(timezone.localdate(now)),
+                channel=channel,
+                kind=kind,
+                category=category,
+                urgency=urgency,
+                text=text,
+                worker=worker,
+                phone=phone,
+                name=name,
+                anonymous=bool(intake.anonymous),
+                address=address,
+                lat=lat,
+                lng=lng,
+                district=district,
+                street=street,
+                employer_name=employer_name or (enterprise.name if enterprise else ""),
+                employer_uscc=uscc,
+                enterprise=enterprise,
+                grassroots_union=route.grassroots_union,
+                dispatcher_org=route.dispatcher_org,
+                route_note=route.note,
+                idempotency_key=idempotency_key or None,
+            )
+            _event(
+                appeal,
+                "receive",
+                actor=actor,
+                actor_label=actor_label or channel,
+                to_status=Status.RECEIVED,
+                note="",
+            )
+            queue_sms(
+                phone,
+                _(
+                    "【北京市总工会】您的诉求已受理，工单号%(ticket)s。可凭工单号和手机号后四位查询办理进度。"
+                )
+                % {"ticket": appeal.ticket_no},
+            )
+            if route.assigned_org is not None:
+                _dispatch(
+                    appeal, route.assigned_org, actor=None, actor_label="system", note=route.note
+                )
+            audit.record(
+                "appeal.create", actor=actor, actor_label=actor_label, obj=appeal, request=request
+            )
+    except IntegrityError:
+        # Two requests with one idempotency key raced: the other one stored it.
+        if idempotency_key:
+            existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return appeal, True
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _event(
+    appeal,
+    action,
+    *,
+    actor=None,
+    actor_label="",
+    from_status="",
+    to_status="",
+    note="",
+    public=None,
+    org=None,
+    **data,
+) -> AppealEvent:
+    if public is None:
+        public = workflow.TRANSITIONS[action].public if action in workflow.TRANSITIONS else True
+    if actor is not None and not actor_label:
+        actor_label = actor.get_username()
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        actor=actor,
+        actor_label=actor_label[:100],
+        action=action,
+        from_status=from_status,
+        to_status=to_status or appeal.status,
+        note=note,
+        public=public,
+        org=org or appeal.assigned_org or appeal.dispatcher_org,
+        data=data,
+    )
+
+
+def _role_org(appeal: Appeal, where: str) -> Org | None:
+    return appeal.dispatcher_org if where == "dispatcher" else appeal.assigned_org
+
+
+def check_allowed(appeal: Appeal, action: str, actor) -> None:
+    """Raise Conflict (409) if the status forbids the action, Forbidden (403) if the role does."""
+    t = workflow.TRANSITIONS[action]
+    if appeal.status not in t.sources:
+        raise Conflict(
+            _("当前状态（%(status)s）不能进行“%(action)s”操作。")
+            % {"status": Status(appeal.status).label, "action": t.label},
+            code="invalid_transition",
+        )
+    org = _role_org(appeal, t.where)
+    if org is None:
+        raise Conflict(_("该诉求尚未派单，不能进行此操作。"), code="invalid_transition")
+    if t.where == "above_assigned":
+        ancestors = access.ancestor_paths(org.path)[:-1]
+        roles = set(
+            StaffRole.objects.filter(user=actor, org__path__in=ancestors).values_list(
+                "role", flat=True
+            )
+        )
+    else:
+        roles = access.roles_over(actor, org)
+    if not roles & t.roles:
+        raise Forbidden(_("您的岗位不能对该诉求进行此操作。"), code="forbidden_role")
+
+
+def _lock(appeal: Appeal) -> Appeal:
+    return Appeal.objects.select_for_update().get(pk=appeal.pk)
+
+
+def _save(appeal: Appeal, *fields: str) -> None:
+    appeal.save(update_fields=[*fields, "updated_at"])
+
+
+def _notify_staff(org: Org | None, roles: set[str], text: str, url: str, *, above: bool = False):
+    if org is None:
+        return
+    paths = access.ancestor_paths(org.path)
+    # The org itself, or (above=True) its parent.
+    paths = paths[-2:-1] if above else paths[-1:]
+    users = (
+        StaffRole.objects.filter(org__path__in=paths, role__in=roles)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    Notice.objects.bulk_create([Notice(user_id=u, text=text[:300], url=url) for u in users])
+
+
+def _dispatch(appeal: Appeal, to_org: Org, *, actor, actor_label: str = "", note: str = "") -> None:
+    now = timezone.now()
+    old_keys = metrics.keys_of(appeal)
+    due = deadlines.compute(now, urgency=appeal.urgency, category=appeal.category)
+    from_status = appeal.status
+    appeal.status = Status.DISPATCHED
+    appeal.assigned_org = to_org
+    appeal.dispatched_at = now
+    appeal.accept_by, appeal.contact_by, appeal.resolve_by = (
+        due.accept_by,
+        due.contact_by,
+        due.resolve_by,
+    )
+    appeal.overdue_accept = appeal.overdue_contact = appeal.overdue_resolve = False
+    _save(
+        appeal,
+        "status",
+        "assigned_org",
+        "dispatched_at",
+        "accept_by",
+        "contact_by",
+        "resolve_by",
+        "overdue_accept",
+        "overdue_contact",
+        "overdue_resolve",
+    )
+    _event(
+        appeal,
+        "dispatch",
+        actor=actor,
+        actor_label=actor_label,
+        from_status=from_status,
+        note=note,
+        org=to_org,
+        to_org=to_org.pk,
+    )
+    _notify_staff(
+        to_org,
+        {Role.HANDLER, Role.DISPATCHER},
+        _("新派单：%(ticket)s，请在时限内签收。") % {"ticket": appeal.ticket_no},
+        f"/console/appeals/{appeal.pk}/",
+    )
+    metrics.refresh(old_keys | metrics.keys_of(appeal))
+
+
+# --- staff transitions -----------------------------------------------------------------------
+
+
+def act(appeal: Appeal, action: str, *, actor, request=None, **data) -> Appeal:
+    """Perform ``action`` on ``appeal`` as ``actor``; the one entry point for staff actions."""
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise ServiceError(_("未知的操作。"), code="unknown_action", status=404)
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        check_allowed(appeal, action, actor)
+        old_keys = metrics.keys_of(appeal)
+        from_status = appeal.status
+        note = handler(appeal, actor=actor, **data)
+        if action != "dispatch":
+            _event(appeal, action, actor=actor, from_status=from_status, note=note or "")
+        audit.record(f"appeal.{action}", actor=actor, obj=appeal, request=request)
+        metrics.refresh(old_keys | metrics.keys_of(appeal))
+    return appeal
+
+
+def _required(value: str | None, code: str, message: str, limit: int = 2000) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(message, code=code)
+    return value[:limit]
+
+
+def _do_dispatch(appeal, *, actor, org_id=None, note="", **_ignored):
+    try:
+        to_org = access.get_org_for(actor, org_id)
+    except Exception as exc:
+        raise ValidationError(_("派单对象不存在或不在您的辖区内。"), code="invalid_org") from exc
+    if to_org.kind == OrgKind.CITY:
+        raise ValidationError(_("不能派给市总工会本身，请选择承办单位。"), code="invalid_org")
+    _dispatch(appeal, to_org, actor=actor, note=(note or "").strip()[:500])
+    return note
+
+
+def _do_accept(appeal, *, actor, **_ignored):
+    appeal.status = Status.ACCEPTED
+    appeal.accepted_at = timezone.now()
+    _save(appeal, "status", "accepted_at")
+    return ""
+
+
+def _do_return(appeal, *, actor, reason=None, **_ignored):
+    reason = _required(reason, "reason_required", _("请填写退单理由。"), 500)
+    if appeal.return_count >= workflow.MAX_RETURNS and not (
+        access.roles_over(actor, appeal.assigned_org) & {Role.SUPERVISOR, Role.ADMIN}
+    ):
+        raise Conflict(
+            _("该诉求已退单%(n)d次，按首接负责须由本单位办理；如确需退回，请由督办领导决定。")
+            % {"n": appeal.return_count},
+            code="return_limit",
+        )
+    appeal.status = Status.RECEIVED
+    appeal.return_count = F("return_count") + 1
+    appeal.assigned_org = None
+    appeal.accept_by = appeal.contact_by = appeal.resolve_by = None
+    _save(appeal, "status", "return_count", "assigned_org", "accept_by", "contact_by", "resolve_by")
+    appeal.refresh_from_db(fields=["return_count"])
+    return reason
+
+
+def _do_contact(appeal, *, actor, note=None, **_ignored):
+    note = _required(note, "note_required", _("请记录与职工联系的情况。"))
+    appeal.status = Status.IN_PROGRESS
+    appeal.contacted_at = timezone.now()
+    _save(appeal, "status", "contacted_at")
+    return note
+
+
+def _resolution_sms(appeal):
+    queue_sms(
+        appeal.phone,
+        _("【北京市总工会】您的诉求%(ticket)s已办结，请查询答复并评价，您的评价很重要。")
+        % {"ticket": appeal.ticket_no},
+    )
+
+
+def _do_resolve(appeal, *, actor, reply=None, **_ignored):
+    appeal.reply = _required(reply, "reply_required", _("请填写给职工的答复。"), 4000)
+    appeal.status = Status.RESOLVED
+    appeal.resolved_at = timezone.now()
+    _save(appeal, "status", "reply", "resolved_at")
+    _resolution_sms(appeal)
+    return appeal.reply
+
+
+def _do_answer_directly(appeal, *, actor, answer=None, **_ignored):
+    if appeal.kind != Kind.ENQUIRY:
+        raise Conflict(_("只有咨询类诉求可以直接答复。"), code="not_an_enquiry")
+    appeal.reply = _required(answer, "answer_required", _("请填写答复内容。"), 4000)
+    appeal.status = Status.RESOLVED
+    appeal.resolved_at = timezone.now()
+    _save(appeal, "status", "reply", "resolved_at")
+    _resolution_sms(appeal)
+    return appeal.reply
+
+
+def _do_extend(appeal, *, actor, days=None, reason=None, **_ignored):
+    reason = _required(reason, "reason_required", _("请填写延期理由。"), 500)
+    if not isinstance(days, int) or not 1 <= days <= 30:
+        raise ValidationError(_("延期天数应为1到30个工作日。"), code="invalid_days")
+    if appeal.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise Conflict(_("已有待审批的延期申请。"), code="extension_pending")
+    if appeal.extension_count >= workflow.MAX_EXTENSIONS:
+        raise Conflict(_("每件诉求最多延期两次。"), code="extension_limit")
+    Extension.objects.create(appeal=appeal, days=days, reason=reason, requested_by=actor)
+    _notify_staff(
+        appeal.assigned_org,
+        {Role.SUPERVISOR},
+        _("延期申请待审批：%(ticket)s") % {"ticket": appeal.ticket_no},
+        f"/console/appeals/{appeal.pk}/",
+    )
+    return f"+{days}: {reason}"
+
+
+def _pending_extension(appeal) -> Extension:
+    ext = appeal.extensions.select_for_update().filter(status=ExtensionStatus.PENDING).first()
+    if ext is None:
+        raise Conflict(_("没有待审批的延期申请。"), code="no_pending_extension")
+    return ext
+
+
+def _do_extension_approve(appeal, *, actor, **_ignored):
+    from gonghui.core.workdays import add_working_days
+
+    ext = _pending_extension(appeal)
+    ext.status, ext.decided_by, ext.decided_at = ExtensionStatus.APPROVED, actor, timezone.now()
+    ext.save(update_fields=["status", "decided_by", "decided_at"])
+    appeal.resolve_by = add_working_days(appeal.resolve_by or timezone.now(), ext.days)
+    appeal.extension_count += 1
+    appeal.overdue_resolve = False
+    _save(appeal, "resolve_by", "extension_count", "overdue_resolve")
+    return _("办结时限延长%(days)d个工作日。") % {"days": ext.days}
+
+
+def _do_extension_reject(appeal, *, actor, reason=None, **_ignored):
+    reason = _required(reason, "reason_required", _("请填写驳回理由。"), 500)
+    ext = _pending_extension(appeal)
+    ext.status, ext.decided_by, ext.decided_at = ExtensionStatus.REJECTED, actor, timezone.now()
+    ext.decision_reason = reason
+    ext.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    return reason
+
+
+def _do_supervise(appeal, *, actor, note=None, **_ignored):
+    note = _required(note, "note_required", _("请填写督办意见。"), 500)
+    appeal.supervised = True
+    _save(appeal, "supervised")
+    _notify_staff(
+        appeal.assigned_org,
+        {Role.HANDLER},
+        _("督办：%(ticket)s，%(note)s") % {"ticket": appeal.ticket_no, "note": note},
+        f"/console/appeals/{appeal.pk}/",
+    )
+    return note
+
+
+def _do_merge(appeal, *, actor, into_id=None, **_ignored):
+    try:
+        main = access_appeal(actor, into_id)
+    except Exception as exc:
+        raise ValidationError(
+            _("要并入的主工单不存在或不在您的辖区内。"), code="invalid_merge"
+        ) from exc
+    if main.pk == appeal.pk or not main.is_open:
+        raise ValidationError(_("只能并入另一件仍在办理中的工单。"), code="invalid_merge")
+    appeal.status = Status.MERGED
+    appeal.merged_into = main
+    _save(appeal, "status", "merged_into")
+    _event(main, "merged_from", actor=actor, note=appeal.ticket_no, public=False)
+    queue_sms(
+        appeal.phone,
+        _("【北京市总工会】您的诉求%(ticket)s与同类诉求合并办理，可凭工单号%(main)s查询进度。")
+        % {"ticket": appeal.ticket_no, "main": main.ticket_no},
+    )
+    return main.ticket_no
+
+
+ACTIONS = {
+    "dispatch": _do_dispatch,
+    "accept": _do_accept,
+    "return": _do_return,
+    "contact": _do_contact,
+    "resolve": _do_resolve,
+    "answer_directly": _do_answer_directly,
+    "extend": _do_extend,
+    "extension/approve": _do_extension_approve,
+    "extension/reject": _do_extension_reject,
+    "supervise": _do_supervise,
+    "merge": _do_merge,
+}
+
+
+# --- evaluation (worker, or operator on callback) ----------------------------------------------
+
+
+def evaluate(
+    appeal: Appeal,
+    *,
+    resolved: bool,
+    satisfaction: str,
+    comment: str = "",
+    actor=None,
+    actor_label: str = "worker",
+) -> Appeal:
+    """Record the worker's evaluation; "not solved" reopens the appeal to the same org."""
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError(_("请选择满意、基本满意或不满意。"), code="invalid_satisfaction")
+    with transaction.atomic():
+        appeal = _lock(appeal)
+        if appeal.status != Status.RESOLVED:
+            code = "already_evaluated" if appeal.status == Status.CLOSED else "not_resolved"
+            message = (
+                _("该诉求已评价过。")
+                if code == "already_evaluated"
+                else _("该诉求尚未办结，暂不能评价。")
+            )
+            raise Conflict(message, code=code)
+        old_keys = metrics.keys_of(appeal)
+        now = timezone.now()
+        appeal.eval_resolved = bool(resolved)
+        appeal.eval_satisfaction = satisfaction
+        appeal.eval_comment = (comment or "").strip()[:500]
+        appeal.evaluated_at = now
+        from_status = appeal.status
+        fields = ["eval_resolved", "eval_satisfaction", "eval_comment", "evaluated_at", "status"]
+        if resolved or appeal.assigned_org is None:
+            appeal.status = Status.CLOSED
+            appeal.closed_at = now
+            fields.append("closed_at")
+            action = "evaluate"
+        else:
+            due = deadlines.compute(now, urgency=appeal.urgency, category=appeal.category)
+            appeal.status = Status.ACCEPTED
+            appeal.reopen_count += 1
+            appeal.contact_by, appeal.resolve_by = due.contact_by, due.resolve_by
+            appeal.contacted_at = None
+            appeal.overdue_contact = appeal.overdue_resolve = False
+            fields += [
+                "reopen_count",
+                "contact_by",
+                "resolve_by",
+                "contacted_at",
+                "overdue_contact",
+                "overdue_resolve",
+            ]
+            action = "reopen"
+            _notify_staff(
+                appeal.assigned_org,
+                {Role.HANDLER},
+                _("职工评价未解决，诉求重新办理：%(ticket)s") % {"ticket": appeal.ticket_no},
+                f"/console/appeals/{appeal.pk}/",
+            )
+        _save(appeal, *fields)
+        _event(
+            appeal,
+            action,
+            actor=actor,
+            actor_label=actor_label,
+            from_status=from_status,
+            note=appeal.eval_comment,
+            satisfaction=satisfaction,
+            resolved=bool(resolved),
+        )
+        metrics.refresh(old_keys | metrics.keys_of(appeal))
+    return appeal
+
+
+# --- access and tracking -------------------------------------------------------------------------
+
+
+def visible_appeals(principal):
+    """Appeals whose dispatcher or handling org lies in the principal's subtree."""
+    q = access.scope_q(principal, "dispatcher_org__path") | access.scope_q(
+        principal, "assigned_org__path"
+    )
+    return Appeal.objects.filter(q)
+
+
+def access_appeal(principal, pk) -> Appeal:
+    from django.http import Http404
+
+    try:
+        return (
+            visible_appeals(principal).select_related("assigned_org", "dispatcher_org").get(pk=pk)
+        )
+    except (Appeal.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def find_for_tracking(ticket_no: str, phone_last4: str) -> Appeal | None:
+    """Return the appeal only if ticket number and the phone's last 4 digits both match."""
+    ticket_no = (ticket_no or "").strip()
+    last4 = (phone_last4 or "").strip()
+    if len(last4) != 4 or not last4.isdigit():
+        return None
+    appeal = Appeal.objects.filter(ticket_no=ticket_no).first()
+    # Compare in constant time so a wrong pair looks exactly like a missing ticket.
+    expected = appeal.phone[-4:] if appeal else "----"
+    if appeal is None or not _same(expected, last4):
+        return None
+    return appeal
+
+
+def _same(a: str, b: str) -> bool:
+    return hashlib.sha256(a.encode()).digest() == hashlib.sha256(b.encode()).digest()

@@ -1,0 +1,171 @@
+"""The appeal state machine, in one place: which action moves which status, and who may.
+
+Services (``services.py``) perform the transitions; this module only says what is
+allowed. ``where`` names the org a role must be held at (or above):
+
+- ``dispatcher``: the org whose dispatchers route the appeal (首接);
+- ``assigned``: the org handling it;
+- ``above_assigned``: strictly above the handling org (督办 comes from above).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.appeals.choices import Status
+from gonghui.orgs.choices import Role
+
+OPEN = frozenset({Status.RECEIVED, Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS})
+WORKING = frozenset({Status.ACCEPTED, Status.IN_PROGRESS})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset
+    target: str | None  # None: the status does not change
+    roles: frozenset
+    where: str
+    label: object
+    public: bool = True
+
+
+def _t(action, sources, target, roles, where, label, public=True) -> Transition:
+    return Transition(action, frozenset(sources), target, frozenset(roles), where, label, public)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t(
+            "dispatch",
+            {Status.RECEIVED},
+            Status.DISPATCHED,
+            {Role.DISPATCHER, Role.ADMIN},
+            "dispatcher",
+            _("已派单"),
+        ),
+        _t(
+            "accept",
+            {Status.DISPATCHED},
+            Status.ACCEPTED,
+            {Role.HANDLER, Role.DISPATCHER, Role.ADMIN},
+            "assigned",
+            _("承办单位已签收"),
+        ),
+        _t(
+            "return",
+            {Status.DISPATCHED},
+            Status.RECEIVED,
+            {Role.HANDLER, Role.DISPATCHER, Role.ADMIN},
+            "assigned",
+            _("退回重新派单"),
+            public=False,
+        ),
+        _t(
+            "contact",
+            {Status.ACCEPTED},
+            Status.IN_PROGRESS,
+            {Role.HANDLER, Role.ADMIN},
+            "assigned",
+            _("已与您联系"),
+        ),
+        _t(
+            "resolve",
+            {Status.IN_PROGRESS},
+            Status.RESOLVED,
+            {Role.HANDLER, Role.ADMIN},
+            "assigned",
+            _("已办结"),
+        ),
+        _t(
+            "answer_directly",
+            {Status.RECEIVED},
+            Status.RESOLVED,
+            {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN},
+            "dispatcher",
+            _("已直接答复"),
+        ),
+        _t(
+            "extend",
+            WORKING,
+            None,
+            {Role.HANDLER, Role.ADMIN},
+            "assigned",
+            _("申请延期"),
+            public=False,
+        ),
+        _t(
+            "extension/approve",
+            WORKING,
+            None,
+            {Role.SUPERVISOR, Role.ADMIN},
+            "assigned",
+            _("延期已批准"),
+        ),
+        _t(
+            "extension/reject",
+            WORKING,
+            None,
+            {Role.SUPERVISOR, Role.ADMIN},
+            "assigned",
+            _("延期未批准"),
+            public=False,
+        ),
+        _t(
+            "supervise",
+            OPEN,
+            None,
+            {Role.SUPERVISOR, Role.ADMIN},
+            "above_assigned",
+            _("上级督办"),
+            public=False,
+        ),
+        _t(
+            "merge",
+            OPEN,
+            Status.MERGED,
+            {Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN},
+            "dispatcher",
+            _("已与同类诉求合并办理"),
+        ),
+        # Worker (or operator on callback) actions: no staff role needed for the worker.
+        _t(
+            "evaluate",
+            {Status.RESOLVED},
+            Status.CLOSED,
+            {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN},
+            "dispatcher",
+            _("已评价"),
+        ),
+        _t(
+            "reopen",
+            {Status.RESOLVED},
+            Status.ACCEPTED,
+            {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN},
+            "dispatcher",
+            _("未解决，重新办理"),
+        ),
+    ]
+}
+
+# Events that are not transitions but still belong on the timeline.
+EVENT_LABELS = {
+    "receive": _("已受理"),
+    "overdue": _("超过办理时限"),
+    "merged_from": _("同类诉求并入本单"),
+    "callback": _("回访"),
+}
+
+MAX_RETURNS = 2
+MAX_EXTENSIONS = 2
+
+
+def label(action: str) -> str:
+    if action in TRANSITIONS:
+        return str(TRANSITIONS[action].label)
+    return str(EVENT_LABELS.get(action, action))
+
+
+def can_apply(action: str, status: str) -> bool:
+    return status in TRANSITIONS[action].sources
