@@ -190,12 +190,15 @@ def track_payload(appeal: Appeal) -> dict:
     }
 
 
+class TrackQuery(Schema):
+    ticket_no: str = Field(max_length=30)
+    phone_last4: str = Field(max_length=4)
+
+
 @router.get("/track", response=TrackOut, auth=None, summary="Track an appeal")
-def track(
-    request, ticket_no: str = Field(..., max_length=30), phone_last4: str = Field(..., max_length=4)
-):
+def track(request, query: Query[TrackQuery]):
     _throttle_tracking(request)
-    return track_payload(_tracked(ticket_no, phone_last4))
+    return track_payload(_tracked(query.ticket_no, query.phone_last4))
 
 
 class EvaluateIn(Schema):

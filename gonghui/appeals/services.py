@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.appeals import deadlines, metrics, routing, workflow
+from gonghui.appeals import attachments, deadlines, metrics, routing, workflow
 from gonghui.appeals.choices import (
     Category,
     Channel,
@@ -25,7 +25,7 @@ from gonghui.appeals.choices import (
     Status,
     Urgency,
 )
-from gonghui.appeals.models import Appeal, AppealEvent, Extension, TicketCounter
+from gonghui.appeals.models import Appeal, AppealEvent, CallbackTask, Extension, TicketCounter
 from gonghui.core import audit, pii
 from gonghui.core.errors import ServiceError
 from gonghui.core.models import Notice
@@ -103,6 +103,7 @@ def create_appeal(
     actor_label: str = "",
     worker=None,
     idempotency_key: str | None = None,
+    files=None,
     request=None,
 ) -> tuple[Appeal, bool]:
     """Validate and store an appeal, route it, and dispatch it when routing is confident.
@@ -146,6 +147,7 @@ def create_appeal(
         district = Org.objects.get(pk=where.district.org_id) if where.district else None
         street = Org.objects.get(pk=where.street.org_id) if where.street else None
 
+    checked_files = attachments.check_files(files)
     category = category or routing.provisional_category(text)
     kind = kind or routing.provisional_kind(text)
     urgency = urgency or routing.provisional_urgency(text)
@@ -185,6 +187,7 @@ def create_appeal(
                 route_note=route.note,
                 idempotency_key=idempotency_key or None,
             )
+            attachments.store(appeal, checked_files)
             _event(
                 appeal,
                 "receive",
@@ -657,3 +660,22 @@ def find_for_tracking(ticket_no: str, phone_last4: str) -> Appeal | None:
 
 def _same(a: str, b: str) -> bool:
     return hashlib.sha256(a.encode()).digest() == hashlib.sha256(b.encode()).digest()
+
+
+def record_callback(
+    appeal: Appeal, *, actor, resolved: bool, satisfaction: str, comment: str = ""
+) -> Appeal:
+    """An operator records the worker's answer on a callback (回访)."""
+    check_allowed(appeal, "evaluate", actor)
+    appeal = evaluate(
+        appeal,
+        resolved=resolved,
+        satisfaction=satisfaction,
+        comment=comment,
+        actor=actor,
+        actor_label=actor.get_username(),
+    )
+    CallbackTask.objects.filter(appeal=appeal, done_at=None).update(
+        done_at=timezone.now(), done_by=actor
+    )
+    return appeal
