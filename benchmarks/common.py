@@ -82,3 +82,43 @@ def percentile(sorted_values: list[float], p: float) -> float:
         return float("nan")
     rank = max(1, -(-len(sorted_values) * p // 100))  # ceil(n * p / 100)
     return sorted_values[int(rank) - 1]
+
+
+def children_cpu_seconds() -> float:
+    """User plus system CPU seconds of the waited-for child processes so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pg_bin(name: str) -> Path:
+    """A PostgreSQL server binary (pgbench, psql, ...) of the newest installed version."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        key=lambda p: [int(x) for x in p.parent.parent.name.split(".") if x.isdigit()],
+    )
+    if not found:
+        raise RuntimeError(f"{name} not found under /usr/lib/postgresql/*/bin")
+    return found[-1]
+
+
+def pg_connect_args(url: str) -> list[str]:
+    """libpq command-line options (-h -p -U and the database name) for a postgres:// URL."""
+    parts = urlsplit(url)
+    args = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+    if parts.username:
+        args += ["-U", parts.username]
+    return [*args, parts.path.lstrip("/")]
+
+
+def time_calls(fn, repeat: int, warmup: int = 3) -> list[float]:
+    """Call ``fn`` ``warmup`` times untimed, then ``repeat`` times; sorted seconds per call."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return sorted(times)

@@ -10,9 +10,11 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("gonghui.appeals.open311_urls")),
     path("console/", include("gonghui.core.urls")),
     path("console/", include("gonghui.accounts.urls")),
     path("console/orgs/", include("gonghui.orgs.urls")),
+    path("console/appeals/", include("gonghui.appeals.urls")),
     path("h5/", include("gonghui.h5.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -279,7 +279,7 @@ def check_allowed(appeal: Appeal, action: str, actor) -> None:
         )
     else:
         roles = access.roles_over(actor, org)
-    if not roles & t.roles:
+    if not roles & workflow.allowed_roles(action, return_count=appeal.return_count):
         raise Forbidden(_("您的岗位不能对该诉求进行此操作。"), code="forbidden_role")
 
 
@@ -399,7 +399,7 @@ def _do_accept(appeal, *, actor, **_ignored):
 def _do_return(appeal, *, actor, reason=None, **_ignored):
     reason = _required(reason, "reason_required", _("请填写退单理由。"), 500)
     if appeal.return_count >= workflow.MAX_RETURNS and not (
-        access.roles_over(actor, appeal.assigned_org) & {Role.SUPERVISOR, Role.ADMIN}
+        access.roles_over(actor, appeal.assigned_org) & workflow.RETURN_DECIDERS
     ):
         raise Conflict(
             _("该诉求已退单%(n)d次，按首接负责须由本单位办理；如确需退回，请由督办领导决定。")

@@ -1,7 +1,8 @@
 """Periodic work on appeals, run by the worker: overdue marking and callback tasks.
 
-Each overdue step is claimed with a conditional UPDATE (``overdue_x = false`` in the
-WHERE clause), so two workers sweeping at once flag and notify it exactly once.
+Each overdue step is claimed with a conditional UPDATE (``overdue_x = false`` and the
+deadline still past in the WHERE clause), so two workers sweeping at once flag and
+notify it exactly once, and a deadline moved meanwhile is not flagged.
 """
 
 from datetime import timedelta
@@ -37,12 +38,13 @@ def mark_overdue(now=None) -> int:
     now = now or timezone.now()
     flagged = 0
     for flag, deadline, statuses, message in STEPS:
-        candidates = Appeal.objects.filter(
-            **{flag: False, f"{deadline}__lt": now, "status__in": statuses}
-        ).values_list("pk", flat=True)
+        overdue = {flag: False, f"{deadline}__lt": now, "status__in": statuses}
+        candidates = Appeal.objects.filter(**overdue).values_list("pk", flat=True)
         for pk in candidates[:500]:
             with transaction.atomic():
-                won = Appeal.objects.filter(pk=pk, **{flag: False}).update(
+                # The claim repeats the whole condition: since the candidates were read, the
+                # step may have been done or its deadline moved (an approved extension).
+                won = Appeal.objects.filter(pk=pk, **overdue).update(
                     **{flag: True, "supervised": True}
                 )
                 if not won:

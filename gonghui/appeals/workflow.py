@@ -159,6 +159,8 @@ EVENT_LABELS = {
 
 MAX_RETURNS = 2
 MAX_EXTENSIONS = 2
+# 首接负责: after MAX_RETURNS returns only these decide a further one (others get 409).
+RETURN_DECIDERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
 def label(action: str) -> str:
@@ -169,3 +171,12 @@ def label(action: str) -> str:
 
 def can_apply(action: str, status: str) -> bool:
     return status in TRANSITIONS[action].sources
+
+
+def allowed_roles(action: str, *, return_count: int = 0) -> frozenset:
+    """Return the roles that may take ``action``; past the return limit a supervisor may
+    return the appeal too (the handler's own refusal is ``return_limit``, a 409)."""
+    roles = TRANSITIONS[action].roles
+    if action == "return" and return_count >= MAX_RETURNS:
+        roles = roles | RETURN_DECIDERS
+    return roles

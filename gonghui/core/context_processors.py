@@ -8,6 +8,7 @@ CONSOLE_MODULES = [
     ("core:home", _("工作台")),
     ("orgs:browser", _("组织架构")),
     ("orgs:coverage", _("对口联系")),
+    ("appeals:queues", _("诉求工单")),
     ("core:audit", _("审计日志")),
 ]
 

@@ -44,3 +44,151 @@ def unionised_employer() -> Enterprise:
     enterprise.union = union
     enterprise.save(update_fields=["union"])
     return enterprise
+
+
+# --- real concurrent connections ---------------------------------------------------------
+#
+# Tests that run work in several threads need committed data, so they use a transactional
+# database, which pytest-django flushes after each test: that empties the imported tree,
+# the personas and the default routing rules and deadline policies (loaded by migrations).
+# ``concurrent_db`` copies those base rows out once and back in after a flush, and puts
+# them back when the module is done, so later tests find the database as it was.
+
+_base_rows: dict[str, bytes] = {}
+
+
+def _copy_out() -> dict[str, bytes]:
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    # Content types and permissions are left out: the flush recreates them.
+    skip = {ContentType._meta.db_table, Permission._meta.db_table}
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.django_table_names(only_existing=True):
+            if table in skip:
+                continue
+            query = f"COPY {connection.ops.quote_name(table)} TO STDOUT (FORMAT binary)"
+            with cursor.cursor.copy(query) as copy:
+                rows[table] = b"".join(bytes(chunk) for chunk in copy)
+    return rows
+
+
+def _copy_in(rows: dict[str, bytes]) -> None:
+    from django.db import connection, transaction
+
+    # Django's foreign keys are deferred on PostgreSQL, so the table order does not matter.
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, data in rows.items():
+            query = f"COPY {connection.ops.quote_name(table)} FROM STDIN (FORMAT binary)"
+            with cursor.cursor.copy(query) as copy:
+                copy.write(data)
+
+
+def _ensure_base_rows() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from gonghui.core.testing import ensure_base_data
+
+    if Org.objects.exists():
+        if not _base_rows:
+            _base_rows.update(_copy_out())
+    elif _base_rows:
+        _copy_in(_base_rows)
+    else:  # flushed before any snapshot was taken: build the base rows again
+        ensure_base_data()
+        importlib.import_module("gonghui.appeals.migrations.0002_default_rules").load(apps, None)
+        _base_rows.update(_copy_out())
+
+
+@pytest.fixture(scope="module")
+def _base_rows_back(django_db_setup, django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        _ensure_base_rows()
+
+
+@pytest.fixture
+def concurrent_db(_base_rows_back, transactional_db):
+    """A PostgreSQL database that other threads' connections see, with the base rows."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("real concurrent connections need PostgreSQL")
+    _ensure_base_rows()
+
+
+class Running:
+    """Threads started by ``in_threads``; ``results()`` joins them."""
+
+    def __init__(self, threads: list, results: list):
+        self.threads, self._results = threads, results
+
+    def results(self, timeout: float = 60) -> list:
+        for t in self.threads:
+            t.join(timeout)
+            assert not t.is_alive(), "a thread did not finish"
+        return self._results
+
+
+@pytest.fixture
+def in_threads():
+    """Return ``start(*fns)``: call each function in its own thread, all released at once.
+
+    Each thread closes its database connection at the end. ``start(...).results()``
+    returns the results in order, an exception in place of a result that raised.
+    """
+    import threading
+
+    from django.db import connection
+
+    def start(*fns) -> Running:
+        barrier = threading.Barrier(len(fns))
+        results: list = [None] * len(fns)
+
+        def work(i, fn):
+            try:
+                barrier.wait()
+                results[i] = fn()
+            except BaseException as exc:  # reported to the test through the results
+                results[i] = exc
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=work, args=(i, fn)) for i, fn in enumerate(fns)]
+        for t in threads:
+            t.start()
+        return Running(threads, results)
+
+    return start
+
+
+@pytest.fixture
+def lock_waiters():
+    """Return ``wait(n)``: block until ``n`` other connections wait on a lock.
+
+    A test holds a row lock in its own transaction, starts threads that need the row,
+    waits for them all to queue up, then commits: the threads really run at once.
+    """
+    import time
+
+    from django.db import connection
+
+    def wait(n: int, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute(
+                    "SELECT count(DISTINCT pid) FROM pg_locks"
+                    " WHERE NOT granted AND pid <> pg_backend_pid()"
+                )
+                if cursor.fetchone()[0] >= n:
+                    return
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"fewer than {n} connections waited on a lock")
+                time.sleep(0.02)
+
+    return wait
