@@ -135,3 +135,18 @@ def test_it_refuses_bad_intake_and_stores_nothing(file_appeal, fields, code):
     assert response.json()["code"] == code
     assert Appeal.objects.count() == 0
     assert OutboxMessage.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_lets_the_worker_of_a_merged_appeal_track_the_main_one(file_appeal, city_admin, client):
+    from gonghui.appeals.services import act as do
+
+    main = Appeal.objects.get(pk=file_appeal(phone="13912341111").json()["id"])
+    dup = Appeal.objects.get(pk=file_appeal(phone="13912342222").json()["id"])
+    from gonghui.orgs.services import grant_role
+
+    grant_role(user=city_admin.user, org=city_admin.org, role="dispatcher")
+    do(dup, "merge", actor=city_admin.user, into_id=main.pk)
+    for last4, status in [("1111", 200), ("2222", 200), ("3333", 404)]:
+        r = client.get("/api/v1/appeals/track", {"ticket_no": main.ticket_no, "phone_last4": last4})
+        assert r.status_code == status
