@@ -249,40 +249,10 @@ def transitions() -> str:
 
 def direct_count(start, end) -> dict:
     """The city's counts for a period straight from the appeals table (no roll-up)."""
-    from datetime import datetime
-
-    from django.db.models import Count, F, Q
-    from django.utils import timezone
-
-    from gonghui.appeals.choices import Satisfaction
+    from gonghui.appeals import metrics
     from gonghui.appeals.models import Appeal
 
-    tz = timezone.get_current_timezone()
-    lo = datetime.combine(start, datetime.min.time(), tzinfo=tz)
-    hi = datetime.combine(end, datetime.max.time(), tzinfo=tz)
-    mine = Appeal.objects.exclude(assigned_org=None)
-    contact = mine.filter(contact_by__range=(lo, hi)).aggregate(
-        due=Count("id"),
-        on_time=Count(
-            "id", filter=Q(contacted_at__isnull=False, contacted_at__lte=F("contact_by"))
-        ),
-    )
-    ev = mine.filter(evaluated_at__range=(lo, hi)).aggregate(
-        n=Count("id"),
-        solved=Count("id", filter=Q(eval_resolved=True)),
-        satisfied=Count("id", filter=Q(eval_satisfaction=Satisfaction.SATISFIED)),
-        basically=Count("id", filter=Q(eval_satisfaction=Satisfaction.BASICALLY)),
-        unsatisfied=Count("id", filter=Q(eval_satisfaction=Satisfaction.UNSATISFIED)),
-    )
-    return {
-        "contact_due": contact["due"],
-        "contact_on_time": contact["on_time"],
-        "evaluations": ev["n"],
-        "solved": ev["solved"],
-        "satisfied": ev["satisfied"],
-        "basically": ev["basically"],
-        "unsatisfied": ev["unsatisfied"],
-    }
+    return metrics.count_appeals(Appeal.objects.exclude(assigned_org=None), start, end)
 
 
 def measure() -> dict:

@@ -7,11 +7,9 @@ through ``services``. A refused action changes nothing and is shown as a message
 """
 
 import hashlib
-import json
 import re
 import uuid
 from datetime import date, timedelta
-from functools import lru_cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,7 +31,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from shapely.geometry import mapping, shape
 
 from gonghui.appeals import export, forms, metrics, services, workflow
 from gonghui.appeals.choices import OPEN_STATUSES, Category, ExtensionStatus, Kind, Status
@@ -42,6 +39,7 @@ from gonghui.core import audit, pii
 from gonghui.core.errors import ServiceError
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind, Role
+from gonghui.orgs.geo import drawing_geometry
 from gonghui.orgs.models import Org, StaffRole
 
 INTAKE_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN}
@@ -748,18 +746,10 @@ def dashboard_map(request: HttpRequest) -> JsonResponse:
                     "value": None if row["insufficient_volume"] else _points(row["rates"].score),
                     "evaluations": row["rates"].counts["evaluations"],
                 },
-                "geometry": _drawing_geometry(
-                    d.pk, d.updated_at.isoformat(), json.dumps(d.boundary)
-                ),
+                "geometry": drawing_geometry(d),
             }
         )
     return JsonResponse({"type": "FeatureCollection", "features": features})
-
-
-@lru_cache(maxsize=64)
-def _drawing_geometry(org_id: int, version: str, boundary: str) -> dict:
-    # As gonghui.orgs.views.district_map: simplified for drawing, cached per version.
-    return mapping(shape(json.loads(boundary)).simplify(0.002, preserve_topology=True))
 
 
 @login_required

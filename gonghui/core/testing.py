@@ -91,3 +91,43 @@ def check_matrix(
     assert got == dict(expected), (
         f"permission matrix mismatch: expected {dict(expected)}, got {got}"
     )
+
+
+def copy_tables_out() -> dict[str, bytes]:
+    """Return every table's rows as PostgreSQL binary COPY data (to restore after a flush)."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    # Content types and permissions are left out: the flush recreates them.
+    skip = {ContentType._meta.db_table, Permission._meta.db_table}
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.django_table_names(only_existing=True):
+            if table in skip:
+                continue
+            query = f"COPY {connection.ops.quote_name(table)} TO STDOUT (FORMAT binary)"
+            with cursor.cursor.copy(query) as copy:
+                rows[table] = b"".join(bytes(chunk) for chunk in copy)
+    return rows
+
+
+def copy_tables_in(rows: dict[str, bytes]) -> None:
+    """Load rows taken by ``copy_tables_out`` into flushed tables and reset the sequences."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    # Django's foreign keys are deferred on PostgreSQL, so the table order does not matter.
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, data in rows.items():
+            query = f"COPY {connection.ops.quote_name(table)} FROM STDIN (FORMAT binary)"
+            with cursor.cursor.copy(query) as copy:
+                copy.write(data)
+        models = [
+            model
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.db_table in rows
+        ]
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)

@@ -6,16 +6,18 @@ boundaries of the same kind overlap (the Economic-Technological Development Area
 once given its own polygon, lies inside 大兴区 and 通州区), the smallest one wins.
 """
 
+import json
 import math
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 from shapely import STRtree
-from shapely.geometry import Point, shape
+from shapely.geometry import Point, mapping, shape
 from shapely.prepared import prep
 
 from gonghui.core.coords import to_gcj02
@@ -119,3 +121,13 @@ def locate(lat: float, lng: float, crs: str = "wgs84") -> Location:
 
 def _smallest(areas) -> Area | None:
     return min(areas, key=lambda a: a.area, default=None)
+
+
+def drawing_geometry(org: Org) -> dict:
+    """Return an org's boundary simplified for drawing on a map (cached per version)."""
+    return _simplified(org.pk, org.updated_at.isoformat(), json.dumps(org.boundary))
+
+
+@lru_cache(maxsize=64)
+def _simplified(org_id: int, version: str, boundary: str) -> dict:
+    return mapping(shape(json.loads(boundary)).simplify(0.002, preserve_topology=True))

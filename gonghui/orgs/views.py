@@ -1,16 +1,13 @@
-import json
-from functools import lru_cache
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-from shapely.geometry import mapping, shape
 
 from gonghui.orgs import access, services
 from gonghui.orgs.choices import OrgKind
+from gonghui.orgs.geo import drawing_geometry
 from gonghui.orgs.models import Org
 
 UNION_KINDS = [OrgKind.GRASSROOTS, OrgKind.AREA_JOINT, OrgKind.MOBILE_JOINT, OrgKind.INDUSTRY]
@@ -110,13 +107,8 @@ def district_map(request: HttpRequest) -> JsonResponse:
         {
             "type": "Feature",
             "properties": {"name": d.display_name, "id": d.pk, "value": counts.get(d.pk, 0)},
-            "geometry": _drawing_geometry(d.pk, d.updated_at.isoformat(), json.dumps(d.boundary)),
+            "geometry": drawing_geometry(d),
         }
         for d in districts
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
-
-
-@lru_cache(maxsize=64)
-def _drawing_geometry(org_id: int, version: str, boundary: str) -> dict:
-    return mapping(shape(json.loads(boundary)).simplify(0.002, preserve_topology=True))

@@ -11,14 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
-from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from gonghui.core.testing import copy_tables_in, copy_tables_out
 from gonghui.demo.services import DEMO_PASSWORD, seed
 
 CHROMIUM = "/usr/bin/chromium"
@@ -111,40 +108,10 @@ def demo_data(transactional_db) -> None:
     if connection.vendor != "postgresql":
         seed("small")
     elif _demo_rows:
-        _copy_in(_demo_rows)
+        copy_tables_in(_demo_rows)
     else:
         seed("small")
-        _demo_rows.update(_copy_out())
-
-
-def _copy_out() -> dict[str, bytes]:
-    # Content types and permissions are left out: the flush recreates them.
-    skip = {ContentType._meta.db_table, Permission._meta.db_table}
-    rows = {}
-    with connection.cursor() as cursor:
-        for table in connection.introspection.django_table_names(only_existing=True):
-            if table in skip:
-                continue
-            query = f"COPY {connection.ops.quote_name(table)} TO STDOUT (FORMAT binary)"
-            with cursor.cursor.copy(query) as copy:
-                rows[table] = b"".join(bytes(chunk) for chunk in copy)
-    return rows
-
-
-def _copy_in(rows: dict[str, bytes]) -> None:
-    # Django's foreign keys are deferred on PostgreSQL, so the table order does not matter.
-    with transaction.atomic(), connection.cursor() as cursor:
-        for table, data in rows.items():
-            query = f"COPY {connection.ops.quote_name(table)} FROM STDIN (FORMAT binary)"
-            with cursor.cursor.copy(query) as copy:
-                copy.write(data)
-        models = [
-            model
-            for model in apps.get_models(include_auto_created=True)
-            if model._meta.db_table in rows
-        ]
-        for sql in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(sql)
+        _demo_rows.update(copy_tables_out())
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from gonghui.accounts.services import create_api_key
+from gonghui.core.testing import copy_tables_in, copy_tables_out
 from gonghui.orgs.models import Enterprise, Org
 from gonghui.orgs.services import create_enterprise, create_org
 
@@ -57,35 +58,6 @@ def unionised_employer() -> Enterprise:
 _base_rows: dict[str, bytes] = {}
 
 
-def _copy_out() -> dict[str, bytes]:
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-
-    # Content types and permissions are left out: the flush recreates them.
-    skip = {ContentType._meta.db_table, Permission._meta.db_table}
-    rows = {}
-    with connection.cursor() as cursor:
-        for table in connection.introspection.django_table_names(only_existing=True):
-            if table in skip:
-                continue
-            query = f"COPY {connection.ops.quote_name(table)} TO STDOUT (FORMAT binary)"
-            with cursor.cursor.copy(query) as copy:
-                rows[table] = b"".join(bytes(chunk) for chunk in copy)
-    return rows
-
-
-def _copy_in(rows: dict[str, bytes]) -> None:
-    from django.db import connection, transaction
-
-    # Django's foreign keys are deferred on PostgreSQL, so the table order does not matter.
-    with transaction.atomic(), connection.cursor() as cursor:
-        for table, data in rows.items():
-            query = f"COPY {connection.ops.quote_name(table)} FROM STDIN (FORMAT binary)"
-            with cursor.cursor.copy(query) as copy:
-                copy.write(data)
-
-
 def _ensure_base_rows() -> None:
     import importlib
 
@@ -95,13 +67,13 @@ def _ensure_base_rows() -> None:
 
     if Org.objects.exists():
         if not _base_rows:
-            _base_rows.update(_copy_out())
+            _base_rows.update(copy_tables_out())
     elif _base_rows:
-        _copy_in(_base_rows)
+        copy_tables_in(_base_rows)
     else:  # flushed before any snapshot was taken: build the base rows again
         ensure_base_data()
         importlib.import_module("gonghui.appeals.migrations.0002_default_rules").load(apps, None)
-        _base_rows.update(_copy_out())
+        _base_rows.update(copy_tables_out())
 
 
 @pytest.fixture(scope="module")
