@@ -1,7 +1,22 @@
 // District map drawn from the real boundaries: no tile server needed.
+// ECharts (1 MB) is fetched after the page is interactive, so that parsing it does not
+// hold back DOMContentLoaded and with it htmx (a tap on the org tree would be lost).
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement("script");
+    s.src = src;
+    s.onload = resolve;
+    s.onerror = reject;
+    document.head.appendChild(s);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", async () => {
   const el = document.getElementById("district-map");
-  const geo = await (await fetch(el.dataset.src, { credentials: "same-origin" })).json();
+  const [geo] = await Promise.all([
+    fetch(el.dataset.src, { credentials: "same-origin" }).then((r) => r.json()),
+    window.echarts ? null : loadScript(el.dataset.echarts),
+  ]);
   echarts.registerMap("districts", geo);
   const values = geo.features.map((f) => ({ name: f.properties.name, value: f.properties.value, id: f.properties.id }));
   const max = Math.max(1, ...values.map((v) => v.value));

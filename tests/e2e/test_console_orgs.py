@@ -42,6 +42,9 @@ def test_it_logs_in_and_browses_the_org_tree_in_chinese(page: Page, demo_data) -
 
     menu.get_by_role("link", name="组织架构").click()
     expect(page).to_have_url(re.compile(r"/console/orgs/$"))
+    # The tree expands over htmx, which binds its handlers once the deferred scripts
+    # (ECharts for the map is large) have run; a click before that is lost.
+    page.wait_for_load_state("load")
     expect(page.get_by_role("heading", name="组织架构", exact=True)).to_be_visible()
     tree = page.get_by_test_id("org-tree")
     expect(tree.get_by_role("link", name="朝阳区总工会")).to_be_visible()
