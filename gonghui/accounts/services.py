@@ -27,6 +27,7 @@ OTP_MAX_TRIES = 5
 OTP_RESEND_AFTER = timedelta(seconds=60)
 OTP_PER_PHONE_PER_HOUR = 5
 OTP_PER_IP_PER_HOUR = 20
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 def _hash(raw: str) -> str:
@@ -236,8 +237,14 @@ def resolve_api_key(raw: str) -> OrgApiKey | None:
     if not raw or not raw.startswith("gh_"):
         return None
     key = (
-        OrgApiKey.objects.select_related("org").filter(key_hash=_hash(raw), revoked_at=None).first()
+        OrgApiKey.objects.select_related("org")
+        .defer("org__boundary")
+        .filter(key_hash=_hash(raw), revoked_at=None)
+        .first()
     )
-    if key is not None:
-        OrgApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # A write per request would serialise a busy integration on one row; a minute's
+    # precision is all "last used" is for.
+    if key is not None and (key.last_used_at is None or now - key.last_used_at > LAST_USED_EVERY):
+        OrgApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key

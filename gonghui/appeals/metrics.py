@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
@@ -106,6 +106,18 @@ def refresh(keys: set[tuple[int, date]]) -> None:
             )
         else:
             DailyStat.objects.filter(org_id=org_id, day=day).delete()
+
+
+def add_contact_due(org: Org, day: date) -> None:
+    """Count one more contact due for ``org`` on ``day`` (a new appeal's first dispatch)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO appeals_dailystat (org_id, org_path, day, contact_due, contact_on_time,"
+            " evaluations, solved, satisfied, basically, unsatisfied)"
+            " VALUES (%s, %s, %s, 1, 0, 0, 0, 0, 0, 0) ON CONFLICT (org_id, day)"
+            " DO UPDATE SET contact_due = appeals_dailystat.contact_due + 1",
+            [org.pk, org.path, day],
+        )
 
 
 @transaction.atomic

@@ -74,14 +74,14 @@ def _target(
     if target == RouteTarget.DISTRICT_SERVICE_CENTRE:
         return district or _district_of(enterprise.street if enterprise else None), None
     if target == RouteTarget.CITY:
-        return Org.objects.get(kind=OrgKind.CITY), None
+        return Org.objects.defer("boundary").get(kind=OrgKind.CITY), None
     raise ValueError(f"unknown routing target {target!r}")
 
 
 def route(
     *, category: str, enterprise: Enterprise | None, street: Org | None, district: Org | None
 ) -> Route:
-    city = Org.objects.get(kind=OrgKind.CITY)
+    city = Org.objects.defer("boundary").get(kind=OrgKind.CITY)
     rules = RoutingRule.objects.filter(active=True, category__in=[category, ""])
     for rule in rules.order_by("priority", "id"):
         org, union = _target(rule.target, enterprise=enterprise, street=street, district=district)
