@@ -95,8 +95,10 @@ class Schedule:
 
     @property
     def always_open(self) -> bool:
-        return not self.closures and not self.closed_on_holidays and all(
-            any(s == 0 and e >= DAY for s, e in day) for day in self.days
+        return (
+            not self.closures
+            and not self.closed_on_holidays
+            and all(any(s == 0 and e >= DAY for s, e in day) for day in self.days)
         )
 
     def closed_on(self, day: date) -> bool:
@@ -114,12 +116,11 @@ class Schedule:
         for s, e in self.days[day.weekday()]:
             if s <= minute < e:
                 return True
-        for _s, e in self.days[(day.weekday() - 1) % 7]:
-            if e > DAY and minute < e - DAY:
-                return True
-        return False
+        return any(e > DAY and minute < e - DAY for _s, e in self.days[(day.weekday() - 1) % 7])
 
-    def intervals(self, start_day: date, days: int = HORIZON_DAYS) -> list[tuple[datetime, datetime]]:
+    def intervals(
+        self, start_day: date, days: int = HORIZON_DAYS
+    ) -> list[tuple[datetime, datetime]]:
         """Return the merged openings (local naive datetimes) from ``start_day - 1`` on."""
         raw: list[tuple[datetime, datetime]] = []
         first = start_day - timedelta(days=1)

@@ -9,7 +9,7 @@ shapely's STRtree answers nearest-geometry queries but not "nearest k that pass 
 filter", which would force over-fetching and re-querying.
 
 Consistency across app processes: every change that matters (position saved, status,
-closures, stars) bumps ``IndexVersion`` in the same transaction. Each query reads that
+closures, stars) changes ``IndexVersion`` in the same transaction. Each query reads that
 one row (a primary-key lookup) and rebuilds the process's index when it differs, so a
 process never answers from data older than the last committed change.
 """
@@ -17,13 +17,13 @@ process never answers from data older than the last committed change.
 from __future__ import annotations
 
 import math
+import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F
 
 from gonghui.stations import hours as hours_mod
 from gonghui.stations.choices import Kind, Status
@@ -35,10 +35,15 @@ KIND_CODES = {k: i for i, k in enumerate(Kind.values)}
 
 
 def bump_version() -> None:
-    """Mark the index stale for every process (call inside the writing transaction)."""
-    updated = IndexVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    """Mark the index stale for every process (call inside the writing transaction).
+
+    The new version is a random 62-bit number, not the old one plus one: a rolled-back
+    transaction must not leave a version number that a later, different change reuses.
+    """
+    token = secrets.randbits(62) or 1
+    updated = IndexVersion.objects.filter(pk=1).update(version=token)
     if not updated:
-        IndexVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+        IndexVersion.objects.update_or_create(pk=1, defaults={"version": token})
 
 
 def current_version() -> int:
@@ -69,8 +74,17 @@ class Snapshot:
     @classmethod
     def empty(cls, version: int) -> Snapshot:
         z = np.zeros(0)
-        return cls(version, z.astype(np.int64), z, z, z.astype(np.int64), z.astype(np.int8),
-                   z.astype(bool), [], {})
+        return cls(
+            version,
+            z.astype(np.int64),
+            z,
+            z,
+            z.astype(np.int64),
+            z.astype(np.int8),
+            z.astype(bool),
+            [],
+            {},
+        )
 
 
 def _cell(lat: float, lng: float) -> tuple[int, int]:
@@ -120,7 +134,13 @@ def load_snapshot() -> Snapshot:
             Position.objects.exclude(status=Status.CLOSED)
             .order_by("pk")
             .values_list(
-                "id", "lat", "lng", "amenity_mask", "kind", "status", "hours",
+                "id",
+                "lat",
+                "lng",
+                "amenity_mask",
+                "kind",
+                "status",
+                "hours",
                 "closed_on_holidays",
             )
         )

@@ -78,13 +78,13 @@ class Position(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def audit_org(self) -> Org:
-        return self.owner
-
     def save(self, *args, **kwargs):
         self.amenity_mask = sum(AMENITY_BITS.get(a, 0) for a in set(self.amenities))
         super().save(*args, **kwargs)
+
+    @property
+    def audit_org(self) -> Org:
+        return self.owner
 
 
 class Closure(models.Model):
@@ -120,6 +120,9 @@ class Photo(models.Model):
         verbose_name = _("阵地照片")
         verbose_name_plural = _("阵地照片")
 
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
 
 class PositionChange(models.Model):
     """One entry of a position's change history: who changed which fields from what to what."""
@@ -145,6 +148,9 @@ class PositionChange(models.Model):
         verbose_name_plural = _("阵地变更记录")
         ordering = ["-at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.position_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
 
 class IndexVersion(models.Model):
     """A single counter row bumped in the same transaction as every change that the
@@ -156,6 +162,9 @@ class IndexVersion(models.Model):
     class Meta:
         verbose_name = _("检索索引版本")
         verbose_name_plural = _("检索索引版本")
+
+    def __str__(self) -> str:
+        return str(self.version)
 
 
 class CheckIn(models.Model):
@@ -196,6 +205,9 @@ class CheckIn(models.Model):
         ]
         indexes = [models.Index(fields=["position", "at"], name="stations_checkin_pos_at")]
 
+    def __str__(self) -> str:
+        return f"{self.position_id} @ {self.hour:%Y-%m-%d %H}:00"
+
 
 class Rating(models.Model):
     """A signed-in worker's rating (1–5) and comment of a station; one per worker, updatable."""
@@ -218,6 +230,9 @@ class Rating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["position", "worker"], name="stations_rating_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.position_id}: {self.score}"
 
 
 class Assessment(models.Model):
@@ -245,6 +260,9 @@ class Assessment(models.Model):
         verbose_name_plural = _("评星记录")
         ordering = ["-assessed_on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.position_id} {self.assessed_on}: {self.stars}★"
+
 
 class PositionReport(models.Model):
     """A problem reported at a station ("report a problem here"): the appeal it filed."""
@@ -260,3 +278,6 @@ class PositionReport(models.Model):
     class Meta:
         verbose_name = _("阵地问题反映")
         verbose_name_plural = _("阵地问题反映")
+
+    def __str__(self) -> str:
+        return f"{self.position_id} → {self.appeal_id}"

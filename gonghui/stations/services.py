@@ -146,9 +146,7 @@ def clean(data: dict, *, partial: Position | None = None) -> dict:
     except ValidationError as exc:
         raise ValidationError({"lat": [exc]}) from exc
     if not where.inside_beijing:
-        raise _field_error(
-            "lat", _("该位置不在北京市范围内，请核对经纬度。"), "outside_beijing"
-        )
+        raise _field_error("lat", _("该位置不在北京市范围内，请核对经纬度。"), "outside_beijing")
     out["lat"], out["lng"] = round(where.lat, 7), round(where.lng, 7)
     out["district_id"] = where.district.org_id if where.district else None
     out["street_id"] = where.street.org_id if where.street else None
@@ -222,7 +220,9 @@ def update_position(position: Position, data: dict, *, actor, request=None) -> P
     return locked
 
 
-def set_status(position: Position, status: str, *, actor, reason: str = "", request=None) -> Position:
+def set_status(
+    position: Position, status: str, *, actor, reason: str = "", request=None
+) -> Position:
     require_manager(actor, position.owner)
     if status not in Status.values:
         raise ValidationError(_("状态不正确。"), code="invalid_status")
@@ -239,9 +239,7 @@ def set_status(position: Position, status: str, *, actor, reason: str = "", requ
             actor=actor,
             changes={"status": [old, status], "reason": reason[:200]},
         )
-        audit.record(
-            "station.status", actor=actor, obj=locked, request=request, status=status
-        )
+        audit.record("station.status", actor=actor, obj=locked, request=request, status=status)
         bump_version()
     return locked
 
@@ -253,7 +251,9 @@ def add_closure(
     if end < start:
         raise ValidationError(_("结束日期不能早于开始日期。"), code="invalid_closure")
     if (end - start).days > 366:
-        raise ValidationError(_("闭馆安排最长一年；长期停用请改为暂停服务。"), code="invalid_closure")
+        raise ValidationError(
+            _("闭馆安排最长一年；长期停用请改为暂停服务。"), code="invalid_closure"
+        )
     with transaction.atomic():
         closure = Closure.objects.create(
             position=position, start=start, end=end, reason=reason.strip()[:100]
@@ -305,9 +305,7 @@ def _throttle_ip(ip: str | None) -> None:
     added = cache.add(key, 1, timeout=3600)
     count = 1 if added else cache.incr(key)
     if count > CHECKIN_IP_LIMIT:
-        raise Throttled(
-            _("打卡过于频繁，请稍后再试。"), code="checkin_throttled", retry_after=3600
-        )
+        raise Throttled(_("打卡过于频繁，请稍后再试。"), code="checkin_throttled", retry_after=3600)
 
 
 def check_in(
@@ -376,9 +374,7 @@ def average_rating(position: Position) -> tuple[float | None, int]:
     return agg["avg"], position.ratings.count()
 
 
-def report_problem(
-    position: Position, *, worker, text: str, request=None
-) -> PositionReport:
+def report_problem(position: Position, *, worker, text: str, request=None) -> PositionReport:
     """File an appeal (category services) about a station, located at the station's point,
     so routing sends it to the street the station stands in (the owner org or below it)."""
     from gonghui.appeals import services as appeals
@@ -478,6 +474,4 @@ def assess(
 
 def due_for_assessment(positions, *, year: int):
     """Positions in service not assessed in ``year`` (the annual round lists them)."""
-    return positions.exclude(status=Status.CLOSED).exclude(
-        assessments__assessed_on__year=year
-    )
+    return positions.exclude(status=Status.CLOSED).exclude(assessments__assessed_on__year=year)
