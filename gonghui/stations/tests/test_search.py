@@ -90,7 +90,9 @@ def test_the_grid_agrees_with_a_brute_force_scan():
     for _ in range(200):
         lat, lng = 39.7 + rng.random() * 0.5, 116.1 + rng.random() * 0.6
         mask = rng.choice(codes) | rng.choice(codes)
-        at = datetime(2025, 3, 3, rng.randrange(24), tzinfo=SHANGHAI) if rng.random() < 0.5 else None
+        at = (
+            datetime(2025, 3, 3, rng.randrange(24), tzinfo=SHANGHAI) if rng.random() < 0.5 else None
+        )
         kinds_q = [rng.choice(kinds)] if rng.random() < 0.3 else None
         args = dict(required_mask=mask, kinds=kinds_q, open_at=at, radius_m=8000, limit=10)
         got = [h.id for h in idx.nearest(lat, lng, snapshot=snap, **args)]
@@ -111,7 +113,13 @@ def test_nearby_api_takes_and_answers_both_coordinate_systems(client, make_posit
     w_lat, w_lng = gcj02_to_wgs84(*WANGJING)
     r = client.get(
         "/api/v1/stations/nearby",
-        {"lat": w_lat, "lng": w_lng, "amenity": ["water", "charging"], "at": "2025-03-03T10:00:00+08:00", "open_now": 1},
+        {
+            "lat": w_lat,
+            "lng": w_lng,
+            "amenity": ["water", "charging"],
+            "at": "2025-03-03T10:00:00+08:00",
+            "open_now": 1,
+        },
     )
     assert r.status_code == 200, r.content
     [hit] = r.json()["results"]
@@ -119,7 +127,9 @@ def test_nearby_api_takes_and_answers_both_coordinate_systems(client, make_posit
     assert hit["open_now"] is True
     assert hit["closes_at"].startswith("2025-03-03T20:00")
     assert abs(hit["lat"] - w_lat) < 1e-5 and abs(hit["lng"] - w_lng) < 1e-5
-    g = client.get("/api/v1/stations/nearby", {"lat": WANGJING[0], "lng": WANGJING[1], "crs": "gcj02"}).json()
+    g = client.get(
+        "/api/v1/stations/nearby", {"lat": WANGJING[0], "lng": WANGJING[1], "crs": "gcj02"}
+    ).json()
     assert abs(g["results"][0]["lat"] - WANGJING[0]) < 1e-6
     # A WGS-84 point read as GCJ-02 is ~500 m off: the conversion is really applied.
     off = client.get("/api/v1/stations/nearby", {"lat": WANGJING[0], "lng": WANGJING[1]}).json()
@@ -177,7 +187,9 @@ def test_detail_and_list_are_public(client, make_position, wangjing):
     assert d["owner"]["id"] == wangjing.pk
     w = wgs84_to_gcj02(d["wgs84"]["lat"], d["wgs84"]["lng"])
     assert abs(w[0] - p.lat) < 1e-5 and abs(w[1] - p.lng) < 1e-5
-    lst = client.get("/api/v1/stations", {"district": d["district"]["id"], "kind": "warm_station"}).json()
+    lst = client.get(
+        "/api/v1/stations", {"district": d["district"]["id"], "kind": "warm_station"}
+    ).json()
     assert lst["count"] == 1 and lst["results"][0]["id"] == p.pk
     assert client.get("/api/v1/stations", {"kind": "worker_home"}).json()["count"] == 0
     assert client.get("/api/v1/stations/999999").status_code == 404
