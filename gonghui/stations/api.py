@@ -96,12 +96,14 @@ class NearbyHit(Schema):
     address: str
     lat: float
     lng: float
+    gcj02: list[float]
     stars: int
 
 
 class NearbyOut(Schema):
     crs: str
     at: datetime
+    origin_gcj02: list[float]
     results: list[NearbyHit]
 
 
@@ -165,7 +167,12 @@ def nearby_results(
                 "stars": p.stars,
             }
         )
-    return {"crs": crs, "at": when, "results": results}
+    return {
+        "crs": crs,
+        "at": when,
+        "origin_gcj02": [round(g_lat, 6), round(g_lng, 6)],
+        "results": results,
+    }
 
 
 @router.get("/nearby", response=NearbyOut, auth=None, summary="Nearest stations", exclude_none=True)
