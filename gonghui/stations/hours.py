@@ -233,3 +233,45 @@ def describe(hours) -> list[tuple[int, str]]:
                 parts.append(f"{start}–{end}")
         lines.append((weekday, "、".join(parts) if parts else _("不开放")))
     return lines
+
+
+ALL_DAY_WORDS = ("24小时", "全天", "24h", "00:00-24:00")
+
+
+def day_from_text(text: str) -> list[list[str]]:
+    """Parse one day as typed in a form or a spreadsheet cell.
+
+    "08:00-12:00, 14:00-18:00" (two slots), "22:00-02:00" (past midnight), "24小时"
+    (all day), empty or "不开放" (closed). The result is validated by ``validate_hours``.
+    """
+    text = (text or "").strip().replace("—", "-").replace("–", "-").replace("～", "-")
+    text = text.replace("~", "-").replace("，", ",").replace("、", ",").replace("：", ":")
+    if not text or text in ("不开放", "闭馆", "休息"):
+        return []
+    if text.lower() in ALL_DAY_WORDS or text in ("全天24小时",):
+        return [["00:00", "24:00"]]
+    slots = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        bits = [b.strip() for b in part.split("-")]
+        if len(bits) != 2:
+            raise ValidationError(
+                _("开放时间“%(value)s”看不懂，请写成 08:00-20:00。") % {"value": part},
+                code="invalid_hours",
+            )
+        slots.append([_pad(bits[0]), _pad(bits[1])])
+    return slots
+
+
+def _pad(value: str) -> str:
+    if re.fullmatch(r"\d:\d\d", value):
+        return "0" + value
+    return value
+
+
+def day_to_text(day: list[list[str]]) -> str:
+    if any(s == ["00:00", "24:00"] for s in day):
+        return "24小时"
+    return ", ".join(f"{a}-{b}" for a, b in day)
