@@ -179,6 +179,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # SMS transport: "console" writes to stdout and var/sms.log (development).
 GONGHUI_SMS_BACKEND = os.environ.get("GONGHUI_SMS_BACKEND", "gonghui.core.sms.ConsoleFileSMS")
 GONGHUI_SMS_LOG = VAR_DIR / "sms.log"
+# Public nearby-station searches allowed per IP per minute (docs/configuration.md).
+GONGHUI_NEARBY_PER_MINUTE = int(os.environ.get("GONGHUI_NEARBY_PER_MINUTE", "120"))
 
 # Login throttling: failures per username (and per IP) within the window lock it out.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))

@@ -24,18 +24,18 @@ from gonghui.stations.models import Position, PositionChange
 router = Router(tags=["stations"])
 staff_auth = [StaffSession(), StaffBearer()]
 
-NEARBY_LIMIT = 120  # searches per IP per minute
 PAGE_SIZE = 50
 
 
 def throttle_nearby(request) -> None:
-    """Refuse more than NEARBY_LIMIT searches per IP per minute (cache counter)."""
+    """Refuse more than GONGHUI_NEARBY_PER_MINUTE searches per IP per minute (cache counter)."""
+    from django.conf import settings
     from django.core.cache import cache
 
     key = f"stations:nearby:{request.META.get('REMOTE_ADDR', '?')}"
     added = cache.add(key, 1, timeout=60)
     count = 1 if added else cache.incr(key)
-    if count > NEARBY_LIMIT:
+    if count > settings.GONGHUI_NEARBY_PER_MINUTE:
         raise Throttled(_("查询过于频繁，请1分钟后再试。"), code="nearby_throttled", retry_after=60)
 
 
@@ -164,6 +164,7 @@ def nearby_results(
                 "address": p.address,
                 "lat": out_lat,
                 "lng": out_lng,
+                "gcj02": [p.lat, p.lng],
                 "stars": p.stars,
             }
         )

@@ -3,8 +3,14 @@ code (segno, as inline SVG) that leads to the position's public page."""
 
 from __future__ import annotations
 
+import logging
+
 import segno
 from django.template.loader import render_to_string
+
+# WeasyPrint logs every layout step at INFO: keep the server log for things that matter.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def qr_svg(url: str) -> str:

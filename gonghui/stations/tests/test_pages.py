@@ -76,6 +76,20 @@ def test_the_sign_is_a_pdf_with_the_name_and_the_page_address(client, make_posit
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
     assert "望京暖心驿站" in text.replace(" ", "")
     assert f"http://testserver/h5/stations/{p.pk}/" in text.replace(" ", "")
+    # Render the printed page and read its QR code as a phone would.
+    assert decode_qr(r.content) == [f"http://testserver/h5/stations/{p.pk}/"]
+
+
+def decode_qr(pdf: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        image = doc[0].render(scale=2).to_pil()
+    finally:
+        doc.close()
+    return [code.text for code in zxingcpp.read_barcodes(image)]
 
 
 def test_the_qr_code_encodes_the_page_address():
