@@ -123,7 +123,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if action == "assess" else None,
         initial={"assessed_on": timezone.localdate()},
     )
-    bound = {"edit": edit, "status": status_form, "closure": closure_form, "assess": assess_form}
+    photo_form = forms.PhotoForm(
+        request.POST if action == "photo" else None, request.FILES if action == "photo" else None
+    )
+    bound = {
+        "edit": edit,
+        "status": status_form,
+        "closure": closure_form,
+        "assess": assess_form,
+        "photo": photo_form,
+    }
     if request.method == "POST":
         form = bound.get(action)
         if form is None:
@@ -145,6 +154,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 elif action == "closure":
                     services.add_closure(
                         position, actor=request.user, request=request, **form.cleaned_data
+                    )
+                elif action == "photo":
+                    services.add_photo(
+                        position,
+                        data=form.cleaned_data["photo"].read(),
+                        caption=form.cleaned_data["caption"],
+                        actor=request.user,
+                        request=request,
                     )
                 elif action == "assess":
                     services.assess(
@@ -175,6 +192,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": status_form,
             "closure_form": closure_form,
             "assess_form": assess_form,
+            "photo_form": photo_form,
+            "photos": position.photos.all(),
             "error": error,
             "done": request.GET.get("done"),
             "history": position.changes.all()[:50],

@@ -142,5 +142,10 @@ class AssessmentForm(forms.Form):
         return {c.value: self.cleaned_data[c.value] for c in Criterion}
 
 
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label=_("照片（JPG/PNG）"))
+    caption = forms.CharField(label=_("说明"), max_length=100, required=False)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))

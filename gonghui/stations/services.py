@@ -475,3 +475,41 @@ def assess(
 def due_for_assessment(positions, *, year: int):
     """Positions in service not assessed in ``year`` (the annual round lists them)."""
     return positions.exclude(status=Status.CLOSED).exclude(assessments__assessed_on__year=year)
+
+
+# --- photos -----------------------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_SIDE = 1600
+
+
+def add_photo(position: Position, *, data: bytes, caption: str = "", actor, request=None):
+    """Store a photo of a station, re-encoded as JPEG (no EXIF, at most 1600 px a side)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    from gonghui.stations.models import Photo
+
+    require_manager(actor, position.owner)
+    if not data or len(data) > PHOTO_MAX_BYTES:
+        raise ValidationError(_("照片不能为空，也不能超过8MB。"), code="invalid_photo")
+    if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n")):
+        raise ValidationError(_("照片只能是 JPG 或 PNG 图片。"), code="invalid_photo")
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img = ImageOps.exif_transpose(img).convert("RGB")
+            img.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            clean = Image.frombytes(img.mode, img.size, img.tobytes())
+            out = io.BytesIO()
+            clean.save(out, "JPEG", quality=85)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("图片已损坏，无法打开。"), code="invalid_photo") from exc
+    with transaction.atomic():
+        photo = Photo(position=position, caption=(caption or "").strip()[:100])
+        photo.image.save(f"station-{position.pk}.jpg", ContentFile(out.getvalue()), save=False)
+        photo.save()
+        _history(position, ChangeAction.UPDATE, actor=actor, changes={"photo": [None, photo.pk]})
+        audit.record("station.photo", actor=actor, obj=position, request=request)
+    return photo

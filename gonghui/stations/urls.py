@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/rate/sign-in/", views.rate_form, name="rate_sign_in"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/sign.pdf", views.sign_pdf, name="sign"),
+    path("photos/<int:photo_id>.jpg", views.photo, name="photo"),
 ]

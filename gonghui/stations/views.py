@@ -265,6 +265,21 @@ def report(request: HttpRequest, worker, pk: int) -> HttpResponse:
 
 
 @require_GET
+def photo(request: HttpRequest, photo_id: int) -> HttpResponse:
+    """A photo of a public station (station photos are public, unlike appeal files)."""
+    from django.http import FileResponse, Http404
+
+    from gonghui.stations.models import Photo
+
+    found = Photo.objects.filter(pk=photo_id, position__in=access.public_positions()).first()
+    if found is None:
+        raise Http404
+    response = FileResponse(found.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
 def sign_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable sign (A4 PDF) with a QR code leading to the public page."""
     position = access.get_public_position(pk)

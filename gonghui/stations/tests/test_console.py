@@ -142,3 +142,34 @@ def test_round_lists_due_positions(city_admin, make_position):
     make_position(name="待评阵地")
     body = city_admin.browser().get("/console/stations/round/").content.decode()
     assert "待评阵地" in body
+
+
+def test_a_photo_is_stored_without_its_location_and_shown_publicly(
+    city_admin, make_position, client, settings, tmp_path
+):
+    import io as _io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    p = make_position()
+    img = Image.new("RGB", (2400, 1200), "red")
+    exif = Image.Exif()
+    exif[0x010E] = "secret description"
+    buf = _io.BytesIO()
+    img.save(buf, "JPEG", exif=exif)
+    upload = SimpleUploadedFile("a.jpg", buf.getvalue(), content_type="image/jpeg")
+    r = city_admin.browser().post(
+        f"/console/stations/{p.pk}/", {"action": "photo", "photo": upload, "caption": "门口"}
+    )
+    assert r.status_code == 302
+    photo = p.photos.get()
+    with Image.open(photo.image.path) as stored:
+        assert max(stored.size) == 1600 and not stored.getexif()
+    page = client.get(f"/h5/stations/{p.pk}/").content.decode()
+    assert f"/h5/stations/photos/{photo.pk}.jpg" in page
+    assert client.get(f"/h5/stations/photos/{photo.pk}.jpg").status_code == 200
+    bad = SimpleUploadedFile("a.gif", b"GIF89a....", content_type="image/gif")
+    r = city_admin.browser().post(f"/console/stations/{p.pk}/", {"action": "photo", "photo": bad})
+    assert r.status_code == 422 and p.photos.count() == 1
