@@ -13,7 +13,7 @@ document.addEventListener("DOMContentLoaded", () => {
   let chart = null;
   let mapReady = null;
 
-  const fmt = (template, values) => template.replace(/%\((\w+)\)s/g, (_m, k) => values[k]);
+  const fmt = (template, values) => template.replace(/\{(\w+)\}/g, (_m, k) => values[k]);
   const distance = (m) => (m < 1000 ? fmt(texts.meters, { n: m }) : fmt(texts.km, { n: (m / 1000).toFixed(1) }));
   const clock = (iso) => {
     const d = new Date(iso);
