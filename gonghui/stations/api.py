@@ -97,6 +97,7 @@ class NearbyHit(Schema):
     lat: float
     lng: float
     gcj02: list[float]
+    wgs84: list[float]
     stars: int
 
 
@@ -104,6 +105,7 @@ class NearbyOut(Schema):
     crs: str
     at: datetime
     origin_gcj02: list[float]
+    origin_wgs84: list[float]
     results: list[NearbyHit]
 
 
@@ -165,6 +167,7 @@ def nearby_results(
                 "lat": out_lat,
                 "lng": out_lng,
                 "gcj02": [p.lat, p.lng],
+                "wgs84": list(point_out(p.lat, p.lng, "wgs84")),
                 "stars": p.stars,
             }
         )
@@ -172,6 +175,7 @@ def nearby_results(
         "crs": crs,
         "at": when,
         "origin_gcj02": [round(g_lat, 6), round(g_lng, 6)],
+        "origin_wgs84": list(point_out(g_lat, g_lng, "wgs84")),
         "results": results,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -83,6 +84,11 @@ def find(request: HttpRequest) -> HttpResponse:
             "amenity_labels": {a.value: str(a.label) for a in Amenity},
             "kind_labels": {k.value: str(k.label) for k in Kind},
             "places": _places(),
+            "tiles": {
+                "url": settings.GONGHUI_MAP_TILE_URL,
+                "crs": "wgs84" if settings.GONGHUI_MAP_TILE_CRS == "wgs84" else "gcj02",
+                "attribution": settings.GONGHUI_MAP_TILE_ATTRIBUTION,
+            },
         },
     )
 

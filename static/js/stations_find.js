@@ -59,6 +59,50 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // Optional raster tiles (Web Mercator) under the points, when a deployment has a tile server.
+  const tileEl = document.getElementById("tile-map");
+  function drawTiles(data) {
+    if (!tileEl) return;
+    const crs = tileEl.dataset.crs;
+    const zoom = Number(tileEl.dataset.zoom);
+    const size = 256 * 2 ** zoom;
+    const project = ([lat, lng]) => {
+      const s = Math.sin((lat * Math.PI) / 180);
+      return [((lng + 180) / 360) * size, (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * size];
+    };
+    tileEl.hidden = false;
+    tileEl.replaceChildren();
+    const width = tileEl.clientWidth;
+    const height = tileEl.clientHeight;
+    const [cx, cy] = project(crs === "wgs84" ? data.origin_wgs84 : data.origin_gcj02);
+    const left = cx - width / 2;
+    const top = cy - height / 2;
+    for (let tx = Math.floor(left / 256); tx <= Math.floor((left + width) / 256); tx++) {
+      for (let ty = Math.floor(top / 256); ty <= Math.floor((top + height) / 256); ty++) {
+        const img = document.createElement("img");
+        img.className = "tile";
+        img.alt = "";
+        img.src = tileEl.dataset.url.replace("{z}", zoom).replace("{x}", tx).replace("{y}", ty);
+        img.style.left = `${tx * 256 - left}px`;
+        img.style.top = `${ty * 256 - top}px`;
+        tileEl.append(img);
+      }
+    }
+    const dot = (point, cls, title, href) => {
+      const [x, y] = project(point);
+      const el = document.createElement(href ? "a" : "span");
+      el.className = `tile-dot ${cls}`;
+      el.title = title;
+      if (href) el.href = href;
+      el.style.left = `${x - left}px`;
+      el.style.top = `${y - top}px`;
+      tileEl.append(el);
+    };
+    for (const r of data.results) dot(crs === "wgs84" ? r.wgs84 : r.gcj02, r.open_now ? "open" : "closed", r.name, `/h5/stations/${r.id}/`);
+    dot(crs === "wgs84" ? data.origin_wgs84 : data.origin_gcj02, "you", mapEl.dataset.you);
+    tileEl.dataset.ready = "1";
+  }
+
   function render(data) {
     list.replaceChildren();
     if (!data.results.length) {
@@ -90,6 +134,7 @@ document.addEventListener("DOMContentLoaded", () => {
       list.append(li);
     }
     drawMap(data);
+    drawTiles(data);
   }
 
   async function search() {

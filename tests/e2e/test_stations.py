@@ -140,3 +140,37 @@ def test_the_coverage_console_draws_the_gap_map(demo_data, page: Page, log_in) -
     expect(page.get_by_test_id("district-table")).to_contain_text("朝阳区")
     expect(page.get_by_test_id("district-table")).not_to_contain_text("海淀区")
     expect(page.locator("#kind-chart")).to_have_attribute("data-ready", "1")
+
+
+@pytest.mark.browser
+def test_a_configured_tile_layer_is_drawn_under_the_points(demo_data, new_page, settings) -> None:
+    import math
+
+    settings.GONGHUI_MAP_TILE_URL = "/tiles/{z}/{x}/{y}.png"
+    settings.GONGHUI_MAP_TILE_CRS = "gcj02"
+    settings.GONGHUI_MAP_TILE_ATTRIBUTION = "© 测试底图"
+    station = _station(name="底图测试驿站")
+    lat, lng = gcj02_to_wgs84(*POINT)
+    page: Page = new_page(
+        viewport=PHONE_VIEWPORT,
+        is_mobile=True,
+        geolocation={"latitude": lat, "longitude": lng},
+        permissions=["geolocation"],
+    )
+    page.goto("/h5/stations/")
+    page.get_by_role("button", name="用我的位置查找").click()
+    tiles = page.locator("#tile-map")
+    expect(tiles).to_have_attribute("data-ready", "1")
+    expect(page.get_by_text("© 测试底图")).to_be_visible()
+    # The tile holding the station's GCJ-02 point at zoom 15 (Web Mercator).
+    n = 2**15
+    x = int((POINT[1] + 180) / 360 * n)
+    s = math.sin(math.radians(POINT[0]))
+    y = int((0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * n)
+    expect(tiles.locator(f'img[src="/tiles/15/{x}/{y}.png"]')).to_have_count(1)
+    dot = tiles.locator(f'a.tile-dot[href="/h5/stations/{station.pk}/"]')
+    expect(dot).to_have_count(1)
+    box, frame = dot.bounding_box(), tiles.bounding_box()
+    centre = (frame["x"] + frame["width"] / 2, frame["y"] + frame["height"] / 2)
+    assert abs(box["x"] + box["width"] / 2 - centre[0]) < 3  # the station is where you stand
+    assert abs(box["y"] + box["height"] / 2 - centre[1]) < 3

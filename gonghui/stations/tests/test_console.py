@@ -173,3 +173,18 @@ def test_a_photo_is_stored_without_its_location_and_shown_publicly(
     bad = SimpleUploadedFile("a.gif", b"GIF89a....", content_type="image/gif")
     r = city_admin.browser().post(f"/console/stations/{p.pk}/", {"action": "photo", "photo": bad})
     assert r.status_code == 422 and p.photos.count() == 1
+
+
+def test_the_registry_page_takes_a_fixed_number_of_queries(
+    city_admin, make_position, django_assert_max_num_queries
+):
+    client = city_admin.browser()
+    make_position(name="第一个")
+    client.get("/console/stations/")
+    with django_assert_max_num_queries(12) as few:
+        client.get("/console/stations/")
+    for i in range(20):
+        make_position(name=f"更多{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get("/console/stations/").content.decode()
+    assert "更多19" in body

@@ -128,6 +128,7 @@ def test_nearby_api_takes_and_answers_both_coordinate_systems(client, make_posit
     assert hit["closes_at"].startswith("2025-03-03T20:00")
     assert abs(hit["lat"] - w_lat) < 1e-5 and abs(hit["lng"] - w_lng) < 1e-5
     assert hit["gcj02"] == [p.lat, p.lng]
+    assert abs(hit["wgs84"][0] - w_lat) < 1e-5 and abs(r.json()["origin_wgs84"][1] - w_lng) < 1e-5
     assert abs(r.json()["origin_gcj02"][0] - WANGJING[0]) < 1e-5
     g = client.get(
         "/api/v1/stations/nearby", {"lat": WANGJING[0], "lng": WANGJING[1], "crs": "gcj02"}
@@ -205,3 +206,18 @@ def test_closed_positions_are_gone_from_the_public(client, make_position, city_a
 def test_every_amenity_has_a_bit():
     assert set(AMENITY_BITS) == set(Amenity.values)
     assert len(set(AMENITY_BITS.values())) == len(Amenity.values)
+
+
+def test_lists_take_a_fixed_number_of_queries(client, make_position, django_assert_max_num_queries):
+    for i in range(12):
+        make_position(name=f"站{i}", lat=_offset(i * 100, 0)[0], lng=WANGJING[1])
+    client.get("/api/v1/stations/nearby", {"lat": WANGJING[0], "lng": WANGJING[1], "crs": "gcj02"})
+    with django_assert_max_num_queries(5):
+        r = client.get(
+            "/api/v1/stations/nearby",
+            {"lat": WANGJING[0], "lng": WANGJING[1], "crs": "gcj02", "limit": 12},
+        )
+    assert len(r.json()["results"]) == 12
+    with django_assert_max_num_queries(4):
+        r = client.get("/api/v1/stations", {"kind": "warm_station"})
+    assert r.json()["count"] == 12
