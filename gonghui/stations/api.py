@@ -228,7 +228,7 @@ class PositionOut(Schema):
     open_now: bool
     opens_at: datetime | None
     closes_at: datetime | None
-    contact_name: str
+    contact_name: str | None = None
     contact_phone: str
     stars: int
     page_url: str
@@ -244,7 +244,8 @@ def _ref(org):
     return None if org is None else {"id": org.pk, "name": org.name}
 
 
-def position_out(p: Position, *, at: datetime | None = None) -> dict:
+def position_out(p: Position, *, at: datetime | None = None, staff: bool = False) -> dict:
+    """Serialise a station; the contact person's name is for staff answers only."""
     closures = [(c.start, c.end) for c in p.closures.all()]
     ans = hours.answer(hours.schedule_of(p, closures), in_service=p.status == Status.OPEN, at=at)
     w_lat, w_lng = point_out(p.lat, p.lng, "wgs84")
@@ -270,7 +271,7 @@ def position_out(p: Position, *, at: datetime | None = None) -> dict:
         "open_now": ans.open_now,
         "opens_at": ans.opens_at,
         "closes_at": ans.closes_at,
-        "contact_name": p.contact_name,
+        "contact_name": p.contact_name if staff else None,
         "contact_phone": p.contact_phone,
         "stars": p.stars,
         "page_url": f"/h5/stations/{p.pk}/",
@@ -423,7 +424,9 @@ def create(request, payload: PositionIn):
     data = payload.dict()
     data["owner"] = _visible_owner(request, payload.owner)
     position = services.create_position(data, actor=request.auth, request=request)
-    return HttpStatus(201, position_out(access.get_position_for(request.auth, position.pk)))
+    return HttpStatus(
+        201, position_out(access.get_position_for(request.auth, position.pk), staff=True)
+    )
 
 
 @router.patch("/{int:position_id}", response=PositionOut, auth=staff_auth, summary="Edit a station")
@@ -433,7 +436,7 @@ def update(request, position_id: int, payload: PositionPatch):
     if data.get("owner") is not None:
         data["owner"] = _visible_owner(request, data["owner"])
     services.update_position(position, data, actor=request.auth, request=request)
-    return position_out(access.get_position_for(request.auth, position_id))
+    return position_out(access.get_position_for(request.auth, position_id), staff=True)
 
 
 class StatusIn(Schema):
@@ -449,7 +452,7 @@ def change_status(request, position_id: int, payload: StatusIn):
     services.set_status(
         position, payload.status, actor=request.auth, reason=payload.reason, request=request
     )
-    return position_out(access.get_position_for(request.auth, position_id))
+    return position_out(access.get_position_for(request.auth, position_id), staff=True)
 
 
 class ClosureIn(Schema):
@@ -474,7 +477,9 @@ def add_closure(request, position_id: int, payload: ClosureIn):
         actor=request.auth,
         request=request,
     )
-    return HttpStatus(201, position_out(access.get_position_for(request.auth, position_id)))
+    return HttpStatus(
+        201, position_out(access.get_position_for(request.auth, position_id), staff=True)
+    )
 
 
 class ChangeOut(Schema):

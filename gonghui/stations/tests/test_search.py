@@ -221,3 +221,15 @@ def test_lists_take_a_fixed_number_of_queries(client, make_position, django_asse
     with django_assert_max_num_queries(4):
         r = client.get("/api/v1/stations", {"kind": "warm_station"})
     assert r.json()["count"] == 12
+
+
+def test_the_public_answer_leaves_out_the_contact_persons_name(client, make_position, city_admin):
+    p = make_position(contact_name="王师傅", contact_phone="010-64700001")
+    public = client.get(f"/api/v1/stations/{p.pk}").json()
+    assert public["contact_name"] is None and public["contact_phone"] == "010-64700001"
+    staff = (
+        city_admin.api()
+        .patch(f"/api/v1/stations/{p.pk}", "{}", content_type="application/json")
+        .json()
+    )
+    assert staff["contact_name"] == "王师傅"
