@@ -120,14 +120,18 @@ class StatusForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("开始日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("结束日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     reason = forms.CharField(label=_("原因"), max_length=100, required=False)
 
 
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(
-        label=_("评定日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("评定日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     note = forms.CharField(label=_("评定意见"), max_length=500, required=False)
 

@@ -174,3 +174,62 @@ def test_a_configured_tile_layer_is_drawn_under_the_points(demo_data, new_page, 
     centre = (frame["x"] + frame["width"] / 2, frame["y"] + frame["height"] / 2)
     assert abs(box["x"] + box["width"] / 2 - centre[0]) < 3  # the station is where you stand
     assert abs(box["y"] + box["height"] / 2 - centre[1]) < 3
+
+
+@pytest.mark.browser
+def test_a_worker_signs_in_to_rate_and_reports_a_problem(
+    demo_data, phone_page: Page, sign_in_code
+) -> None:
+    station = _station(name="评价测试暖心驿站")
+    phone = "13900000055"
+    phone_page.goto(f"/h5/stations/{station.pk}/")
+    phone_page.get_by_role("link", name="手机号登录后评价").click()
+    phone_page.get_by_label("手机号").fill(phone)
+    phone_page.get_by_role("button", name="获取验证码").click()
+    phone_page.get_by_label("验证码").fill(sign_in_code(phone))
+    phone_page.get_by_role("button", name="登录", exact=True).click()
+    expect(phone_page).to_have_url(re.compile(rf"/h5/stations/{station.pk}/#rate$"))
+    phone_page.get_by_label("4").check()
+    phone_page.get_by_label("意见（选填）").fill("热水很方便")
+    phone_page.get_by_role("button", name="提交评价").click()
+    expect(phone_page.get_by_test_id("notice")).to_contain_text("评价已提交")
+    expect(phone_page.locator("#rate")).to_contain_text("平均 4.0 分（1 人评价）")
+
+    phone_page.get_by_test_id("report").click()
+    phone_page.get_by_label("遇到了什么问题").fill("饮水机坏了好几天，没有热水")
+    phone_page.get_by_role("button", name="提交").click()
+    expect(phone_page).to_have_url(re.compile(r"/h5/appeal/12351-\d{8}-\d{6}/receipt/$"))
+    report = station.reports.get()
+    assert report.appeal.category == "services" and "评价测试暖心驿站" in report.appeal.text
+
+
+@pytest.mark.browser
+def test_staff_assess_a_station_and_import_a_sheet(demo_data, page: Page, log_in, tmp_path) -> None:
+    from gonghui.stations.tests.test_spreadsheet import _book, _row
+
+    station = _station(name="评星测试驿站")
+    log_in(page, "demo-street")
+    page.goto("/console/stations/")
+    page.get_by_label("名称").fill("评星测试")
+    page.get_by_role("button", name="查询").click()
+    page.get_by_role("link", name="评星测试驿站").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("评星测试驿站")
+    expect(page.locator("#usage-chart")).to_have_attribute("data-ready", "1")
+    for label in ("设施配备", "按时开放", "标识标牌", "环境卫生", "使用情况", "职工评价"):
+        page.get_by_label(label).fill("92")
+    page.get_by_test_id("assess").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("5★")
+    expect(page.get_by_test_id("history")).to_contain_text("评星")
+    station.refresh_from_db()
+    assert station.stars == 5
+
+    page.goto("/console/stations/round/")
+    expect(page.get_by_test_id("round-table")).not_to_contain_text("评星测试驿站")
+
+    sheet = tmp_path / "stations.xlsx"
+    sheet.write_bytes(_book([_row(名称="表格导入驿站"), _row(名称="坏行", 类型="酒吧")]))
+    page.goto("/console/stations/import/")
+    page.get_by_label("Excel 文件（.xlsx）").set_input_files(str(sheet))
+    page.get_by_role("button", name="导入").click()
+    expect(page.get_by_test_id("import-summary")).to_contain_text("成功 1 行，失败 1 行")
+    expect(page.get_by_test_id("import-report")).to_contain_text("酒吧")
