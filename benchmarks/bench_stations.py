@@ -8,7 +8,7 @@ it, the same queries on the same snapshot by a brute-force scan: every row in Py
 (``index.brute_force``, 50 queries) and every row vectorised in numpy (distance and
 mask over all rows, then the hours of the nearest first), and the answers compared.
 
-Through HTTP, at the demo city network (8,300 warm stations, 10,790 positions in all):
+Through HTTP, at the demo city network (8,300 warm stations, about 10,790 positions):
 a fresh database, ``migrate``, ``import_org_tree``, ``seed_stations --scale city``, then
 gunicorn with 2 workers as in bench_http, and GET /api/v1/stations/nearby with
 ``amenity=charging&amenity=water&open_now=1&at=...`` from 4 clients cycling through 200
@@ -261,7 +261,7 @@ def through_http() -> list[dict]:
             n_results = len(json.loads(body)["results"])
             rows += [
                 row(
-                    "stations http (10,790 positions, 8,300 warm): nearby p95, 1 client",
+                    "stations http (city demo network, 8,300 warm): nearby p95, 1 client",
                     percentile(single, 95) * 1000,
                     "ms",
                     "< 20 ms",

@@ -279,7 +279,7 @@ def position_out(p: Position, *, at: datetime | None = None, staff: bool = False
 
 
 class ListQuery(Schema):
-    district: int | None = None
+    district: str | None = Field(None, max_length=12)
     kind: str | None = None
     page: int = Field(1, ge=1)
 
@@ -290,7 +290,13 @@ def list_positions(request, q: Query[ListQuery]):
     if q.kind:
         qs = qs.filter(kind__in=check_kinds([q.kind]))
     if q.district:
-        qs = qs.filter(district_id=q.district)
+        # A district's admin code (110105) or its org id.
+        if len(q.district) == 6 and q.district.startswith("110") and q.district.isdigit():
+            qs = qs.filter(district__admin_code=q.district)
+        elif q.district.isdigit():
+            qs = qs.filter(district_id=int(q.district))
+        else:
+            raise ValidationError(_("区应为行政区划代码或组织编号。"), code="invalid_district")
     qs = access._with_orgs(qs).prefetch_related("closures").order_by("pk")
     pages = Paginator(qs, PAGE_SIZE)
     page = pages.get_page(q.page)

@@ -193,6 +193,9 @@ def test_detail_and_list_are_public(client, make_position, wangjing):
     ).json()
     assert lst["count"] == 1 and lst["results"][0]["id"] == p.pk
     assert client.get("/api/v1/stations", {"kind": "worker_home"}).json()["count"] == 0
+    assert client.get("/api/v1/stations", {"district": "110105"}).json()["count"] == 1
+    assert client.get("/api/v1/stations", {"district": "110108"}).json()["count"] == 0
+    assert client.get("/api/v1/stations", {"district": "朝阳"}).json()["code"] == "invalid_district"
     assert client.get("/api/v1/stations/999999").status_code == 404
 
 
