@@ -155,3 +155,26 @@ def test_the_annual_round_lists_stations_not_assessed_this_year(make_position, c
         services.assess(due, scores=scores, assessed_on=date(2024, 3, 1), actor=city_admin.user)
     listed = set(services.due_for_assessment(Position.objects.all(), year=2025))
     assert listed == {due}
+
+
+def test_open_at_a_stored_position_follows_status_and_closures(make_position, city_admin):
+    from gonghui.stations.hours import answer_for, open_at
+
+    from .conftest import DAYTIME
+
+    p = make_position(hours=DAYTIME)
+    monday_noon = datetime(2025, 3, 3, 12, tzinfo=SHANGHAI)
+    assert open_at(p, monday_noon)
+    assert answer_for(p, monday_noon).closes_at == datetime(2025, 3, 3, 20, tzinfo=SHANGHAI)
+    services.add_closure(
+        p, start=date(2025, 3, 3), end=date(2025, 3, 4), reason="检修", actor=city_admin.user
+    )
+    p.refresh_from_db()
+    assert not open_at(p, monday_noon)
+    assert answer_for(p, monday_noon).opens_at == datetime(2025, 3, 5, 8, tzinfo=SHANGHAI)
+    with pytest.raises(ValidationError):
+        services.add_closure(p, start=date(2025, 3, 5), end=date(2025, 3, 1), actor=city_admin.user)
+    services.set_status(p, "suspended", actor=city_admin.user)
+    p.refresh_from_db()
+    assert not open_at(p, datetime(2025, 3, 6, 12, tzinfo=SHANGHAI))
+    assert answer_for(p, monday_noon).opens_at is None
