@@ -5,19 +5,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run dev test bench lint format install install-dev static messages system-deps db clean
+.PHONY: run dev test bench lint format install install-dev static messages system-deps pdf-deps db clean
 
-run: install static messages db
+run: pdf-deps install static messages db
 	@scripts/serve $(PORT)
 
-dev: install static messages db
+dev: pdf-deps install static messages db
 	$(BIN)/python manage.py worker --reload & \
 	trap 'kill %1' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: system-deps install-dev static messages
+test: system-deps pdf-deps install-dev static messages
 	@scripts/with-throwaway-postgres scripts/check-and-test
 
-bench: install-dev static messages
+bench: pdf-deps install-dev static messages
 	@scripts/with-throwaway-postgres $(BIN)/python benchmarks/run.py
 
 lint:
@@ -67,6 +67,16 @@ system-deps:
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# WeasyPrint (station signs) needs pango, and Chinese text needs a CJK font.
+pdf-deps:
+	@missing=""; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

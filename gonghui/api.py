@@ -17,6 +17,7 @@ from gonghui.appeals.api import router as appeals_router
 from gonghui.core.errors import ServiceError, validation_payload
 from gonghui.orgs.api import geo_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.stations.api import router as stations_router
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/geo", geo_router)
 api.add_router("/appeals", appeals_router)
+api.add_router("/stations", stations_router)
 
 
 @api.get("/", auth=None, summary="API root", tags=["meta"])

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.accounts",
     "gonghui.appeals",
+    "gonghui.stations",
     "gonghui.h5",
     "gonghui.demo",
 ]
@@ -178,6 +179,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # SMS transport: "console" writes to stdout and var/sms.log (development).
 GONGHUI_SMS_BACKEND = os.environ.get("GONGHUI_SMS_BACKEND", "gonghui.core.sms.ConsoleFileSMS")
 GONGHUI_SMS_LOG = VAR_DIR / "sms.log"
+# Public nearby-station searches allowed per IP per minute (docs/configuration.md).
+GONGHUI_NEARBY_PER_MINUTE = int(os.environ.get("GONGHUI_NEARBY_PER_MINUTE", "120"))
+# Optional raster tiles under the find-a-station map ({z}/{x}/{y}; see docs/stations.md).
+GONGHUI_MAP_TILE_URL = os.environ.get("GONGHUI_MAP_TILE_URL", "")
+GONGHUI_MAP_TILE_CRS = os.environ.get("GONGHUI_MAP_TILE_CRS", "gcj02")
+GONGHUI_MAP_TILE_ATTRIBUTION = os.environ.get("GONGHUI_MAP_TILE_ATTRIBUTION", "")
 
 # Login throttling: failures per username (and per IP) within the window lock it out.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))

@@ -15,6 +15,8 @@ urlpatterns = [
     path("console/", include("gonghui.accounts.urls")),
     path("console/orgs/", include("gonghui.orgs.urls")),
     path("console/appeals/", include("gonghui.appeals.urls")),
+    path("console/stations/", include("gonghui.stations.console_urls")),
+    path("h5/stations/", include("gonghui.stations.urls")),
     path("h5/", include("gonghui.h5.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ from gonghui.orgs.choices import Industry, OrgKind, Ownership, Role, SizeBand
 from gonghui.orgs.importers import import_beijing_tree
 from gonghui.orgs.models import Enterprise, Org, PairedContact, StaffRole
 from gonghui.orgs.services import fill_paths
+from gonghui.stations.demo import seed_positions
 
 DEMO_PASSWORD = "demo12351"
 
@@ -229,9 +230,11 @@ def seed(
         PairedContact.objects.bulk_create(contacts)
 
         result.users = _demo_staff()
+        stations = seed_positions(scale_name, rng=rng, fake=fake, progress=progress)
     result.counts = {kind: Org.objects.filter(kind=kind).count() for kind in OrgKind.values} | {
         "enterprises": Enterprise.objects.count()
     }
+    result.counts["stations"] = stations
     return result
 
 
