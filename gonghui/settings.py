@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.accounts",
     "gonghui.appeals",
+    "gonghui.members",
     "gonghui.h5",
     "gonghui.demo",
 ]
