@@ -21,14 +21,20 @@ BATCH = 500
 
 
 def _notify(org, roles: set[str], text: str, url: str, *, above: bool) -> None:
+    """Tell the nearest org at (or, ``above``, strictly above) ``org`` that has staff in
+    ``roles``: a joint union without staff of its own is looked after by its street."""
     paths = access.ancestor_paths(org.path)
-    paths = paths[-2:-1] if above else paths[-1:]
-    users = (
-        StaffRole.objects.filter(org__path__in=paths, role__in=roles)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-    Notice.objects.bulk_create([Notice(user_id=u, text=text[:300], url=url) for u in users])
+    if above:
+        paths = paths[:-1]
+    for path in reversed(paths):
+        users = list(
+            StaffRole.objects.filter(org__path=path, role__in=roles)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+        if users:
+            Notice.objects.bulk_create([Notice(user_id=u, text=text[:300], url=url) for u in users])
+            return
 
 
 def mark_overdue_applications(now=None) -> int:
