@@ -9,6 +9,7 @@ CONSOLE_MODULES = [
     ("orgs:browser", _("组织架构")),
     ("orgs:coverage", _("对口联系")),
     ("appeals:queues", _("诉求工单")),
+    ("members:applications", _("会员与建会")),
     ("core:audit", _("审计日志")),
 ]
 
