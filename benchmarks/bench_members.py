@@ -429,7 +429,7 @@ def grow(target: int) -> dict:
                        o.id, {select_cols}
                 FROM generate_series(%s, %s) g
                 JOIN bench_names n ON n.i = g %% %s
-                JOIN bench_orgs o ON o.i = (g * 7919) %% %s
+                JOIN bench_orgs o ON o.i = (g::bigint * 7919) %% %s
                 CROSS JOIN (SELECT * FROM members_member WHERE id = %s) m
                 """,
                 [lo + 1, hi, len(names), n_orgs, template],
