@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from gonghui.accounts.models import Worker
 from gonghui.core import audit, pii
@@ -15,9 +16,9 @@ from gonghui.core.errors import ServiceError
 from gonghui.h5.views import worker_required
 from gonghui.members import api as members_api
 from gonghui.members import services
-from gonghui.members.choices import MemberStatus
+from gonghui.members.choices import ApplicationStatus, MemberStatus
 from gonghui.members.forms import FIELD_OF_ERROR, JoinForm, TransferForm
-from gonghui.members.models import Member
+from gonghui.members.models import JoinApplication, Member
 
 CARD_SALT = "gonghui.members.card"
 
@@ -91,6 +92,20 @@ def me(request: HttpRequest, worker: Worker) -> HttpResponse:
     return render(
         request, "members/h5/me.html", {"state": state, "help_text": help_text, "worker": worker}
     )
+
+
+@require_POST
+@worker_required
+def withdraw(request: HttpRequest, worker: Worker) -> HttpResponse:
+    """The worker withdraws their pending application (e.g. sent by mistake)."""
+    application = (
+        JoinApplication.objects.filter(worker=worker, status=ApplicationStatus.PENDING)
+        .order_by("-id")
+        .first()
+    )
+    if application is not None:
+        services.withdraw_application(application, worker=worker)
+    return redirect("members_h5:me")
 
 
 def card_token(member: Member) -> str:

@@ -448,3 +448,40 @@ def test_meetings_and_drive_progress(personas, wangjing, member):
     body = supervisor.browser().get("/console/members/drives/").content.decode()
     values = re.findall(r'data-testid="task-(\d)".*?class="progress-value">(\d+)<', body, re.S)
     assert values == [("1", "1"), ("2", "7"), ("3", "1")]
+
+
+def test_a_worker_withdraws_a_pending_application_and_may_apply_again(
+    courier, wangjing, mobile_union
+):
+    client = worker_client(courier.worker)
+    body = {
+        "name": "周九",
+        "id_number": make_id_number(25),
+        "employment": "gig",
+        "job_type": "courier",
+        "street_id": wangjing.pk,
+    }
+    client.post("/h5/members/join/", body)
+    assert "撤回申请" in client.get("/h5/members/me/").content.decode()
+    assert client.get("/h5/members/me/withdraw/").status_code == 405
+    client.post("/h5/members/me/withdraw/")
+    assert JoinApplication.objects.get().status == "withdrawn"
+    assert AuditLog.objects.filter(action="member.withdraw").exists()
+    assert client.post("/h5/members/join/", body).status_code == 302
+    assert JoinApplication.objects.filter(status="pending").count() == 1
+
+
+def test_a_member_asks_for_a_transfer_on_the_h5_page(courier, member, unionised_employer):
+    client = worker_client(courier.worker)
+    r = client.post(
+        "/h5/members/transfer/",
+        {"employment": "employee", "employer_uscc": unionised_employer.uscc, "reason": "换了工作"},
+    )
+    assert r.status_code == 302
+    me = client.get("/h5/members/me/").content.decode()
+    assert "转会办理中" in me and unionised_employer.union.name in me
+    again = client.post(
+        "/h5/members/transfer/",
+        {"employment": "employee", "employer_uscc": unionised_employer.uscc},
+    )
+    assert "已有一个转会正在办理中" in again.content.decode()

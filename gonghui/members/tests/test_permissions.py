@@ -177,3 +177,53 @@ def test_stats_are_scoped(personas, apply):
         personas["outsider"].api().get(f"/api/v1/members/stats?org_id={wangjing_id}").status_code
         == 404
     )
+
+
+def test_transfer_actions(personas, apply, unionised_employer):
+    admin = personas["city_admin"].user
+    target = unionised_employer.union
+
+    def open_transfer(released: bool):
+        member = services.approve_application(apply(), actor=admin)
+        return services.request_transfer(
+            member, to_org=target, requested_by="worker:1", released_by=admin if released else None
+        )
+
+    requested = {name: open_transfer(False) for name in personas}
+    check_matrix(
+        personas,
+        lambda p: _post(p, f"/api/v1/members/transfers/{requested[p.name].pk}/release"),
+        {
+            "courier": 401,
+            "street_handler": 200,
+            "district_supervisor": 403,
+            "city_admin": 200,
+            "outsider": 404,
+        },
+    )
+    released = {name: open_transfer(True) for name in personas}
+    check_matrix(
+        personas,
+        lambda p: _post(p, f"/api/v1/members/transfers/{released[p.name].pk}/accept"),
+        {
+            "courier": 401,
+            "street_handler": 200,
+            "district_supervisor": 403,
+            "city_admin": 200,
+            "outsider": 404,
+        },
+    )
+    t = open_transfer(True)
+    r = _post(
+        personas["street_handler"],
+        f"/api/v1/members/transfers/{t.pk}/decline",
+        {"reason": "查无此人"},
+    )
+    assert r.status_code == 200 and r.json()["status"] == "rejected"
+    listed = personas["street_handler"].api().get("/api/v1/members/transfers").json()["results"]
+    assert t.pk in [x["id"] for x in listed]
+    assert personas["outsider"].api().get("/api/v1/members/transfers").json()["results"] == []
+    assert (
+        _post(personas["city_admin"], f"/api/v1/members/transfers/{t.pk}/explode").status_code
+        == 404
+    )
