@@ -401,17 +401,13 @@ def organising_page(request: HttpRequest) -> HttpResponse:
     ents = organising.unorganised_enterprises(request.user)
     if street_id.isdigit():
         ents = ents.filter(street_id=int(street_id))
-    open_cases = (
-        set(
-            FoundingCase.objects.exclude(step__in=[FoundingStep.APPROVED, FoundingStep.ABANDONED])
-            .filter(enterprise__in=ents.values("pk"))
-            .values_list("enterprise_id", flat=True)
-        )
-        if street_id
-        else set()
-    )
     page = Paginator(ents.order_by("-size_band", "name"), PAGE_SIZE).get_page(
         request.GET.get("page")
+    )
+    open_cases = set(
+        FoundingCase.objects.exclude(step__in=[FoundingStep.APPROVED, FoundingStep.ABANDONED])
+        .filter(enterprise_id__in=[e.pk for e in page])
+        .values_list("enterprise_id", flat=True)
     )
     per_street = (
         organising.unorganised_enterprises(request.user)
