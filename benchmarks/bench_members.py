@@ -296,7 +296,7 @@ def run() -> list[dict]:
     )
     rows.append(
         row(
-            "search: plan of a surname search",
+            "search: EXPLAIN ANALYZE of a surname search (city admin)",
             searched["plan_ms"],
             "ms",
             "",
@@ -511,10 +511,11 @@ def search(repeat: int) -> dict:
             )
     from gonghui.orgs import access
 
+    # The same query search_members runs for a surname (no ORDER BY, see search.py).
     qs = (
-        access.scoped(Member.objects.all(), personas["street handler"], "org__path")
+        access.scoped(Member.objects.all(), personas["city admin"], "org__path")
         .filter(name__startswith="张")
-        .order_by("name", "id")[:20]
+        .order_by()[:20]
     )
     with connection.cursor() as c:
         sql, params = qs.query.sql_with_params()

@@ -122,7 +122,11 @@ def me_payload(worker) -> dict:
     """Return the worker's membership state: none, pending, rejected, active, lapsed, ended."""
     member = services.member_of_worker(worker)
     application = (
-        JoinApplication.objects.filter(worker=worker).select_related("org").order_by("-id").first()
+        JoinApplication.objects.filter(worker=worker)
+        .select_related("org")
+        .defer("org__boundary")
+        .order_by("-id")
+        .first()
     )
     app_out = None
     if application is not None:
@@ -168,7 +172,9 @@ def me_payload(worker) -> dict:
                 "ended_on": p.ended_on,
                 "end_reason": p.end_reason,
             }
-            for p in member.periods.select_related("org").order_by("started_on", "id")
+            for p in member.periods.select_related("org")
+            .defer("org__boundary")
+            .order_by("started_on", "id")
         ],
     }
 
@@ -285,6 +291,7 @@ def _application_for(request, pk: int) -> JoinApplication:
         return (
             services.visible_applications(request.auth)
             .select_related("org", "street", "member")
+            .defer("org__boundary", "street__boundary")
             .get(pk=pk)
         )
     except JoinApplication.DoesNotExist as exc:
@@ -450,7 +457,11 @@ class TransferList(Schema):
 
 @router.get("/transfers", response=TransferList, auth=staff_auth, summary="Transfers")
 def transfers(request, status: str | None = None):
-    qs = services.visible_transfers(request.auth).select_related("from_org", "to_org")
+    qs = (
+        services.visible_transfers(request.auth)
+        .select_related("from_org", "to_org")
+        .defer("from_org__boundary", "to_org__boundary")
+    )
     if status:
         qs = qs.filter(status=status)
     return {"results": [transfer_out(t) for t in qs.order_by("-id")[:200]]}

@@ -23,9 +23,11 @@ from gonghui.orgs.services import create_org
 
 def unorganised_enterprises(principal) -> QuerySet[Enterprise]:
     """Enterprises in the principal's streets that no union covers yet."""
-    return access.scoped(
-        Enterprise.objects.filter(union__isnull=True), principal, "street__path"
-    ).select_related("street")
+    return (
+        access.scoped(Enterprise.objects.filter(union__isnull=True), principal, "street__path")
+        .select_related("street")
+        .defer("street__boundary")
+    )
 
 
 def _owner(owner: str) -> str:

@@ -136,9 +136,19 @@ def check_employment(
     name = " ".join((employer_name or "").split())[:150]
     enterprise = None
     if uscc:
-        enterprise = Enterprise.objects.select_related("union", "street").filter(uscc=uscc).first()
+        enterprise = (
+            Enterprise.objects.select_related("union", "street")
+            .defer("union__boundary", "street__boundary")
+            .filter(uscc=uscc)
+            .first()
+        )
     elif name:
-        enterprise = Enterprise.objects.select_related("union", "street").filter(name=name).first()
+        enterprise = (
+            Enterprise.objects.select_related("union", "street")
+            .defer("union__boundary", "street__boundary")
+            .filter(name=name)
+            .first()
+        )
     if enterprise is not None:
         name = enterprise.name
     if platform and not job:
@@ -151,7 +161,7 @@ def check_employment(
     if street_id not in (None, ""):
         try:
             street = (
-                Org.objects.defer("boundary")
+                Org.objects.defer("boundary", "parent__boundary")
                 .select_related("parent")
                 .get(pk=int(street_id), kind=OrgKind.STREET)
             )
@@ -267,7 +277,9 @@ def submit_application(
         street_id=req.street_id,
     )
     id_hash = pii.digest(pii.ID_NUMBER, identity.id_number)
-    existing = Member.objects.select_related("org").filter(id_hash=id_hash).first()
+    existing = (
+        Member.objects.select_related("org").defer("org__boundary").filter(id_hash=id_hash).first()
+    )
     if existing is not None and existing.status == MemberStatus.ACTIVE:
         # Only the member's own phone learns which union holds the membership.
         if existing.phone_hash and existing.phone_hash == worker.phone_hash:
@@ -716,11 +728,14 @@ def visible_transfers(principal):
 def member_of_worker(worker: Worker) -> Member | None:
     """Return the worker's membership; a roster-imported member with the same verified
     phone is linked to the account on first sight (and the link audited)."""
-    member = Member.objects.select_related("org").filter(worker=worker).first()
+    member = (
+        Member.objects.select_related("org").defer("org__boundary").filter(worker=worker).first()
+    )
     if member is not None:
         return member
     member = (
         Member.objects.select_related("org")
+        .defer("org__boundary")
         .filter(phone_hash=worker.phone_hash, worker=None)
         .order_by("pk")
         .first()

@@ -109,7 +109,9 @@ def applications(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, app_id: int) -> HttpResponse:
     application = _get(
-        services.visible_applications(request.user).select_related("org", "street", "member"),
+        services.visible_applications(request.user)
+        .select_related("org", "street", "member")
+        .defer("org__boundary", "street__boundary"),
         app_id,
     )
     can_decide = bool(access.roles_over(request.user, application.org) & workflow.DECIDERS)
@@ -161,9 +163,9 @@ def search(request: HttpRequest) -> HttpResponse:
 def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     """The member's 360° page: periods, transfers, applications and appeals on one timeline."""
     member = _get(
-        services.visible_members(request.user).select_related(
-            "org", "street", "enterprise", "worker"
-        ),
+        services.visible_members(request.user)
+        .select_related("org", "street", "enterprise", "worker")
+        .defer("org__boundary", "street__boundary"),
         member_id,
     )
     from gonghui.core import pii
@@ -276,6 +278,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
         services.visible_transfers(request.user)
         .filter(status__in=[TransferStatus.REQUESTED, TransferStatus.RELEASED])
         .select_related("member", "from_org", "to_org")
+        .defer("from_org__boundary", "to_org__boundary")
         .order_by("release_by")
     )
     rows = []
@@ -418,6 +421,7 @@ def organising_page(request: HttpRequest) -> HttpResponse:
     cases = (
         access.scoped(FoundingCase.objects.all(), request.user, "org__path")
         .select_related("enterprise", "org", "union")
+        .defer("org__boundary", "union__boundary")
         .order_by("-opened_on", "-id")[:100]
     )
     return render(
@@ -439,7 +443,11 @@ def organising_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def founding_open(request: HttpRequest) -> HttpResponse:
     enterprise = _get(
-        access.scoped(Enterprise.objects.select_related("street"), request.user, "street__path"),
+        access.scoped(
+            Enterprise.objects.select_related("street").defer("street__boundary"),
+            request.user,
+            "street__path",
+        ),
         request.POST.get("enterprise"),
     )
     ok = _attempt(
@@ -471,9 +479,9 @@ NEXT_ACTION = {
 @login_required
 def founding(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _get(
-        access.scoped(FoundingCase.objects.all(), request.user, "org__path").select_related(
-            "enterprise", "org", "union"
-        ),
+        access.scoped(FoundingCase.objects.all(), request.user, "org__path")
+        .select_related("enterprise", "org", "union")
+        .defer("org__boundary", "union__boundary"),
         case_id,
     )
     form = FoundingStepForm(request.POST or None, initial={"done_on": services.today()})
@@ -553,6 +561,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
             return redirect("members:meetings")
     page = Paginator(
         visible.select_related("org")
+        .defer("org__boundary")
         .annotate(n_ent=Count("enterprises"))
         .order_by("-held_on", "-id"),
         PAGE_SIZE,
@@ -579,7 +588,9 @@ def meetings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def drive_plans(request: HttpRequest) -> HttpResponse:
-    plans = access.scoped(DrivePlan.objects.select_related("org"), request.user, "org__path")
+    plans = access.scoped(
+        DrivePlan.objects.select_related("org").defer("org__boundary"), request.user, "org__path"
+    )
     chart, rows = [], []
     for plan in plans.order_by("-starts_on", "org__path")[:20]:
         progress = drives.progress(plan)
