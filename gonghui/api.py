@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as SchemaError
 from gonghui.accounts.api import router as auth_router
 from gonghui.appeals.api import router as appeals_router
 from gonghui.core.errors import ServiceError, validation_payload
+from gonghui.members.api import router as members_router
 from gonghui.orgs.api import geo_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.stations.api import router as stations_router
@@ -32,6 +33,7 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/geo", geo_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/stations", stations_router)
+api.add_router("/members", members_router)
 
 
 @api.get("/", auth=None, summary="API root", tags=["meta"])

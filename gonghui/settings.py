@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.appeals",
     "gonghui.stations",
+    "gonghui.members",
     "gonghui.h5",
     "gonghui.demo",
 ]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("console/appeals/", include("gonghui.appeals.urls")),
     path("console/stations/", include("gonghui.stations.console_urls")),
     path("h5/stations/", include("gonghui.stations.urls")),
+    path("console/members/", include("gonghui.members.urls")),
+    path("h5/members/", include("gonghui.members.h5_urls")),
     path("h5/", include("gonghui.h5.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ CONSOLE_MODULES = [
     ("orgs:coverage", _("对口联系")),
     ("appeals:queues", _("诉求工单")),
     ("stations_console:index", _("服务阵地")),
+    ("members:applications", _("会员与建会")),
     ("core:audit", _("审计日志")),
 ]
 

@@ -89,11 +89,12 @@ class SeedResult:
     orgs: int = 0
     enterprises: int = 0
     users: int = 0
+    members: int = 0
     counts: dict = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
-        return self.orgs + self.enterprises + self.users
+        return self.orgs + self.enterprises + self.users + self.members
 
 
 def _weighted(rng: random.Random, pairs):
@@ -231,11 +232,22 @@ def seed(
 
         result.users = _demo_staff()
         stations = seed_positions(scale_name, rng=rng, fake=fake, progress=progress)
+        # Members, applications, transfers and organising (the members app's demo).
+        from gonghui.members.demo import seed_members
+
+        result.members = seed_members(scale_name, seed_value=seed_value, progress=progress)
     result.counts = {kind: Org.objects.filter(kind=kind).count() for kind in OrgKind.values} | {
-        "enterprises": Enterprise.objects.count()
+        "enterprises": Enterprise.objects.count(),
+        "members": _count_members(),
     }
     result.counts["stations"] = stations
     return result
+
+
+def _count_members() -> int:
+    from gonghui.members.models import Member
+
+    return Member.objects.count()
 
 
 def _demo_staff() -> int:

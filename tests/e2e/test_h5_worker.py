@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-ENTRY_TILES = ["我要反映问题", "查询办理进度", "找驿站", "我要入会"]
+ENTRY_TILES = ["我要反映问题", "查询办理进度", "找驿站", "我要入会", "我的会员"]
 MIN_TAP_PX = 44
 PHONE = "13900000001"
 

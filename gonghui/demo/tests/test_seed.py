@@ -3,6 +3,8 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from gonghui.demo.services import DEMO_PASSWORD, seed
+from gonghui.members import demo as members_demo
+from gonghui.members.models import JoinApplication, Member, MembershipPeriod
 from gonghui.orgs.models import Enterprise, Org, PairedContact, StaffRole
 
 
@@ -27,6 +29,17 @@ def test_it_seeds_the_small_scale_deterministically(settings):
     assert (role.role, role.org.name) == ("handler", "望京街道总工会")
     outsider = StaffRole.objects.get(user__username="demo-outsider").org
     assert outsider.parent.name == "海淀区总工会"
+    assert result.counts["members"] == 800
+    assert set(JoinApplication.objects.values_list("status", flat=True)) == {
+        "pending",
+        "approved",
+        "rejected",
+        "withdrawn",
+    }
+    assert 0.1 < Member.objects.filter(employment="gig").count() / 800 < 0.35
+    # Every active member has exactly one open period.
+    open_periods = MembershipPeriod.objects.filter(ended_on=None).count()
+    assert open_periods == Member.objects.filter(status="active").count()
 
 
 @pytest.mark.django_db
@@ -36,6 +49,10 @@ def test_it_gives_the_same_data_for_the_same_seed(settings):
     names = list(
         Enterprise.objects.order_by("uscc").values_list("name", "street__name", "union__name")
     )
+    people = list(
+        Member.objects.order_by("member_number").values_list("member_number", "name", "org__name")
+    )
+    members_demo.clear()
     Enterprise.objects.all().delete()
     PairedContact.objects.all().delete()
     Org.objects.filter(kind__in=["grassroots", "area_joint", "mobile_joint", "industry"]).delete()
@@ -44,6 +61,9 @@ def test_it_gives_the_same_data_for_the_same_seed(settings):
         Enterprise.objects.order_by("uscc").values_list("name", "street__name", "union__name")
     )
     assert again == names
+    assert people == list(
+        Member.objects.order_by("member_number").values_list("member_number", "name", "org__name")
+    )
 
 
 @pytest.mark.django_db

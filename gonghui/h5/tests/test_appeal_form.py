@@ -213,7 +213,8 @@ def test_it_shows_the_home_tiles_as_links(client):
     assert 'href="/h5/appeal/new/"' in html
     assert 'href="/h5/track/"' in html
     assert 'href="/h5/stations/"' in html
-    assert html.count("即将开放") == 1  # only "join" is still to come
+    assert 'href="/h5/members/join/"' in html
+    assert "即将开放" not in html  # every module on the home page is live
 
 
 def test_it_keeps_an_unsigned_client_out(client: Client):

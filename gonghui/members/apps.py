@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "gonghui.members"
+    label = "members"
+    verbose_name = _("会员与建会")
+
+    def ready(self) -> None:
+        from gonghui.members import sweeps  # noqa: F401  (registers the sweeps)
