@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.accounts",
     "gonghui.appeals",
+    "gonghui.triage",
+    "gonghui.knowledge",
+    "gonghui.warnings",
     "gonghui.h5",
     "gonghui.demo",
 ]

@@ -406,9 +406,13 @@ def _new_form(action: str, appeal: Appeal, request: HttpRequest, data=None):
     form_class = forms.ACTION_FORMS[action][0]
     if action == "dispatch":
         initial = {
-            "org_id": appeal.street_id or (appeal.enterprise and appeal.enterprise.street_id)
+            "org_id": appeal.suggested_org_id
+            or appeal.street_id
+            or (appeal.enterprise and appeal.enterprise.street_id)
         }
         return form_class(data, orgs=_dispatch_targets(request), initial=initial)
+    if action == "recategorise":
+        return form_class(data, initial={"category": appeal.category})
     return form_class(data)
 
 
