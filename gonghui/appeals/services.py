@@ -167,6 +167,7 @@ def create_appeal(
                 .filter(pk=found.employer["enterprise_id"])
                 .first()
             )
+    place_from_text = False
     if district is None and street is None:
         place = places.find(address) if address else None
         if place is None or place.district is None:
@@ -174,6 +175,7 @@ def create_appeal(
         if place.district is not None:
             district = Org.objects.filter(pk=place.district[0]).first()
             street = Org.objects.filter(pk=place.street[0]).first() if place.street else None
+            place_from_text = True
     if street is None and enterprise is not None and district is None:
         street = enterprise.street
     if district is None and street is not None:
@@ -229,7 +231,9 @@ def create_appeal(
                 )
                 % {"ticket": appeal.ticket_no},
             )
-            if route.assigned_org is not None:
+            # A place read from words is less sure than a point or a registered employer:
+            # for an enquiry (usually answered at once by the operator) it only suggests.
+            if route.assigned_org is not None and not (kind == Kind.ENQUIRY and place_from_text):
                 _dispatch(
                     appeal, route.assigned_org, actor=None, actor_label="system", note=route.note
                 )

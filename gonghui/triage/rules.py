@@ -33,6 +33,8 @@ CATEGORY_KEYWORDS: list[tuple[str, str]] = [
 KEYWORD_PATTERNS = [(c, re.compile(p)) for c, p in CATEGORY_KEYWORDS]
 
 KIND_RULES: list[tuple[str, re.Pattern]] = [
+    ("enquiry", re.compile(r"^(请问|咨询|想问|想咨询|问一下|我想问|您好，?请问)")),
+    ("complaint", re.compile(r"投诉|举报")),
     ("suggestion", re.compile(r"建议|希望.{0,12}(增加|设立|开展|改|延长|多)|提个意见")),
     (
         "complaint",
