@@ -15,6 +15,8 @@ urlpatterns = [
     path("console/", include("gonghui.accounts.urls")),
     path("console/orgs/", include("gonghui.orgs.urls")),
     path("console/appeals/", include("gonghui.appeals.urls")),
+    path("console/knowledge/", include("gonghui.knowledge.urls")),
+    path("console/warnings/", include("gonghui.warnings.urls")),
     path("h5/", include("gonghui.h5.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -9,6 +9,8 @@ CONSOLE_MODULES = [
     ("orgs:browser", _("组织架构")),
     ("orgs:coverage", _("对口联系")),
     ("appeals:queues", _("诉求工单")),
+    ("knowledge:index", _("政策知识库")),
+    ("warnings:index", _("预警研判")),
     ("core:audit", _("审计日志")),
 ]
 

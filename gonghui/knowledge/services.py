@@ -75,3 +75,11 @@ def save_answer(
 
 def visible_answers(principal):
     return Answer.objects.filter(access.scope_q(principal, "owner_org__path"))
+
+
+def articles_for(text: str, *, limit: int = 5) -> list:
+    """Return the articles, cases and answers that fit a worker's text best (for the
+    operator and handler screens)."""
+    from gonghui.knowledge import search
+
+    return search.search(text[:1000], limit=limit) if text and text.strip() else []
