@@ -228,9 +228,14 @@ def term_surges(items: list[Item], now: datetime, cfg: dict | None = None) -> li
 
 
 def detect(items: list[Item], now: datetime, cfg: dict | None = None) -> list[Finding]:
+    """Run the three detectors; one cluster raises one warning: an area or term finding
+    mostly made of appeals an employer finding already holds is left out."""
     cfg = cfg or config()
-    return (
-        employer_clusters(items, now, cfg)
-        + area_surges(items, now, cfg)
-        + term_surges(items, now, cfg)
-    )
+    employers = employer_clusters(items, now, cfg)
+    held = set().union(*(f.evidence for f in employers)) if employers else set()
+    others = [
+        f
+        for f in area_surges(items, now, cfg) + term_surges(items, now, cfg)
+        if len(held.intersection(f.evidence)) < 0.8 * len(f.evidence)
+    ]
+    return employers + others
