@@ -167,7 +167,9 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
     files = request.FILES.getlist("attachments")
     if request.method == "POST":
         form = AppealForm(request.POST)
-        if form.is_valid() and not request.POST.get("confirm_new"):
+        key = f"worker:{worker.pk}:h5:{request.POST.get('form_token', '')}"
+        resent = Appeal.objects.filter(idempotency_key=key).exists()  # same form again
+        if form.is_valid() and not request.POST.get("confirm_new") and not resent:
             earlier = duplicates.earlier_for_worker(
                 Appeal.objects.all(),
                 phone_hash=pii.digest(pii.PHONE, worker.phone),

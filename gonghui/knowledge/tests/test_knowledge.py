@@ -123,7 +123,10 @@ def test_it_parses_article_references_and_refuses_unknown_ones():
 def test_it_lets_staff_keep_answers_of_their_own_orgs_only(personas, client):
     chaoyang = Org.objects.get(admin_code="110105")
     mine = Answer.objects.create(
-        question="朝阳区的职工服务中心在哪？", answer="……", owner_org=chaoyang, review_by=date(2027, 1, 1)
+        question="朝阳区的职工服务中心在哪？",
+        answer="……",
+        owner_org=chaoyang,
+        review_by=date(2027, 1, 1),
     )
     url = f"/console/knowledge/answers/{mine.pk}/"
     check_matrix(
@@ -148,7 +151,13 @@ def test_it_lets_staff_keep_answers_of_their_own_orgs_only(personas, client):
     assert list(saved.articles.values_list("number", flat=True)) == [44]
     bad = supervisor.post(
         "/console/knowledge/answers/new/",
-        {"question": "x", "answer": "y", "articles": "nope:1", "owner_org": chaoyang.pk, "review_by": "2027-06-30"},
+        {
+            "question": "x",
+            "answer": "y",
+            "articles": "nope:1",
+            "owner_org": chaoyang.pk,
+            "review_by": "2027-06-30",
+        },
     )
     assert bad.status_code == 400
     assert not Answer.objects.filter(question="x").exists()

@@ -7,7 +7,9 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
 def item(i, hours_ago, category="wages", district=1, street=11, employer="", words=()):
-    return Item(i, NOW - timedelta(hours=hours_ago), category, district, street, employer, frozenset(words))
+    return Item(
+        i, NOW - timedelta(hours=hours_ago), category, district, street, employer, frozenset(words)
+    )
 
 
 def test_it_computes_the_poisson_tail():

@@ -80,14 +80,26 @@ def test_it_walks_the_workflow_with_scoping(personas, firm):
     check_matrix(
         personas,
         lambda p: p.api().get("/api/v1/warnings"),
-        {"courier": 401, "street_handler": 200, "district_supervisor": 200, "city_admin": 200, "outsider": 200},
+        {
+            "courier": 401,
+            "street_handler": 200,
+            "district_supervisor": 200,
+            "city_admin": 200,
+            "outsider": 200,
+        },
     )
     assert personas["outsider"].api().get("/api/v1/warnings").json()["count"] == 0
     assert personas["street_handler"].api().get("/api/v1/warnings").json()["count"] == 1
     check_matrix(
         personas,
         lambda p: p.api().get(f"/api/v1/warnings/{warning.pk}"),
-        {"courier": 401, "street_handler": 200, "district_supervisor": 200, "city_admin": 200, "outsider": 404},
+        {
+            "courier": 401,
+            "street_handler": 200,
+            "district_supervisor": 200,
+            "city_admin": 200,
+            "outsider": 404,
+        },
     )
     handler = personas["street_handler"]
     assert step(handler, warning, "act").status_code == 409  # study first
@@ -99,7 +111,12 @@ def test_it_walks_the_workflow_with_scoping(personas, firm):
     assert blank.status_code == 422 and blank.json()["code"] == "note_required"
     assert step(handler, warning, "act", note="联合劳动监察督促补发").json()["status"] == "acted"
     assert step(handler, warning, "close", note="工资已补发").json()["status"] == "closed"
-    assert list(warning.events.values_list("action", flat=True)) == ["raise", "study", "act", "close"]
+    assert list(warning.events.values_list("action", flat=True)) == [
+        "raise",
+        "study",
+        "act",
+        "close",
+    ]
 
 
 def test_it_supervises_an_overdue_warning(firm, personas):
@@ -127,7 +144,10 @@ def test_it_reports_the_monthly_hot_topic(personas, firm):
     assert area["area"]["name"] == "朝阳区总工会" and area["total"] == 4
     assert area["top"][0]["category"] == "wages" and area["top"][0]["count"] == 3
     assert area["top"][0]["trend"][-1] == 3
-    assert personas["outsider"].api().get("/api/v1/appeals/hot-topics").json()["areas"][0]["total"] == 0
+    assert (
+        personas["outsider"].api().get("/api/v1/appeals/hot-topics").json()["areas"][0]["total"]
+        == 0
+    )
     bad = personas["city_admin"].api().get("/api/v1/appeals/hot-topics", {"month": "2026-13"})
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_month"
     assert personas["courier"].api().get("/api/v1/appeals/hot-topics").status_code == 401
