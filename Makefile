@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run dev test bench lint format install install-dev static messages system-deps db clean
+.PHONY: run dev test bench eval lint format install install-dev static messages system-deps db clean
 
 run: install static messages db
 	@scripts/serve $(PORT)
@@ -19,6 +19,10 @@ test: system-deps install-dev static messages
 
 bench: install-dev static messages
 	@scripts/with-throwaway-postgres $(BIN)/python benchmarks/run.py
+
+# Quality of triage, knowledge search and early warning on held-out real and replayed data.
+eval: install-dev
+	@scripts/with-throwaway-postgres $(BIN)/python -m gonghui.triage.evaluate
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -67,6 +71,8 @@ system-deps:
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -76,6 +82,8 @@ db: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo --scale small --if-empty
+	$(BIN)/python manage.py import_laws --if-empty
+	$(BIN)/python manage.py train_triage --if-missing
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/static

@@ -229,6 +229,10 @@ def seed(
         PairedContact.objects.bulk_create(contacts)
 
         result.users = _demo_staff()
+    # Laws, curated answers, demo appeals and the warnings they raise (after the tree commits).
+    from gonghui.warnings import demo as warnings_demo
+
+    warnings_demo.seed(rng=rng, progress=progress)
     result.counts = {kind: Org.objects.filter(kind=kind).count() for kind in OrgKind.values} | {
         "enterprises": Enterprise.objects.count()
     }
