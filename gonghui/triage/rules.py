@@ -33,22 +33,23 @@ CATEGORY_KEYWORDS: list[tuple[str, str]] = [
 KEYWORD_PATTERNS = [(c, re.compile(p)) for c, p in CATEGORY_KEYWORDS]
 
 KIND_RULES: list[tuple[str, re.Pattern]] = [
-    ("enquiry", re.compile(r"^(请问|咨询|想问|想咨询|问一下|我想问|您好，?请问)")),
     ("complaint", re.compile(r"投诉|举报")),
     ("suggestion", re.compile(r"建议|希望.{0,12}(增加|设立|开展|改|延长|多)|提个意见")),
+    ("enquiry", re.compile(r"^(请问|咨询|想问|想咨询|问一下|我想问|您好，?请问)")),
+    ("help", re.compile(r"帮帮|帮忙|帮我|求助|救救|请.{0,4}(处理|协调|解决|催)")),
     (
-        "complaint",
-        re.compile(r"投诉|举报|态度(很|太)?差|不作为|违法|打击报复|歧视|不给|不发|不让|克扣|扣了"),
-    ),
-    (
-        "help",
+        "enquiry",
         re.compile(
-            r"帮帮|帮忙|帮我|求助|请求|救救|怎么办(啊|呀)?[！!。]*$|请.{0,4}(处理|协调|解决|催)"
+            r"[？?]\s*$|吗\s*[。！]?$|请问|如何|怎么(办|算|处理|赔|计算|申请|补偿)|能不能|"
+            r"可不可以|能否|是否|有没有|多少|哪里|哪些|什么"
         ),
     ),
     (
-        "enquiry",
-        re.compile(r"请问|咨询|如何|怎么|能不能|可不可以|是否|吗[？?]?|多少|哪里|哪些|什么"),
+        "complaint",
+        re.compile(
+            r"态度(很|太)?差|不作为|违法|打击报复|歧视|不给|不发|不让|克扣|扣了|罚款|"
+            r"一分(钱)?(都)?没|没有.{0,6}(发|给|签|交)|降(了|薪)|不(跟|和)我签"
+        ),
     ),
 ]
 

@@ -19,7 +19,10 @@ from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Enterprise, Org
 
 TEXTS = {
-    "wages": ["单位两个月没发工资了，问了好几次都说再等等。", "工地老板拖欠工钱，说要等项目结款才给。"],
+    "wages": [
+        "单位两个月没发工资了，问了好几次都说再等等。",
+        "工地老板拖欠工钱，说要等项目结款才给。",
+    ],
     "hours": ["公司天天加班到十点，加班费一分没有。", "一个月只休两天，年假也不让休。"],
     "social_insurance": ["入职半年了公司一直没给交社保。", "单位按最低基数交社保，和工资差很多。"],
     "dismissal": ["公司突然通知我不用来了，也不给补偿。", "干了五年被裁员，只给一个月工资的补偿。"],
@@ -58,9 +61,7 @@ def seed(*, rng: random.Random, progress: bool = False) -> dict:
             question=question,
             defaults={"answer": answer, "owner_org": city, "review_by": date(2027, 6, 30)},
         )
-        obj.articles.set(
-            [Article.objects.get(document__stem=stem, number=n) for stem, n in refs]
-        )
+        obj.articles.set([Article.objects.get(document__stem=stem, number=n) for stem, n in refs])
     if Appeal.objects.exists():  # seeded before, or real appeals: add none
         return {"appeals": 0}
     streets = list(Org.objects.filter(kind=OrgKind.STREET).order_by("pk")[:60])

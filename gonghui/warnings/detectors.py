@@ -4,7 +4,9 @@ The worker's sweep feeds them appeals from the database; ``make eval`` feeds the
 generated 90-day stream (``replay.py``). Both get the same answers from the same code.
 
 (a) ``employer_clusters``: one employer with at least N wage or dismissal appeals in
-    a sliding window (risk of a collective dispute).
+    a sliding window (risk of a collective dispute), and more than its own past weeks
+    make likely (Poisson tail below ``employer_alpha``), so a large employer with a
+    steady trickle is not raised again and again.
 (b) ``area_surges``: a category in a street or district whose count in the last day
     is improbable under its own baseline: the Poisson upper tail P(X >= k | λ) below
     ``alpha``, λ the mean daily count over the baseline weeks before (floored, so a
@@ -57,6 +59,8 @@ DEFAULTS = {
     "employer_categories": ["wages", "dismissal"],
     "employer_min_appeals": 3,
     "employer_window_days": 7,
+    "employer_alpha": 0.01,
+    "employer_lambda_floor": 0.2,
     "baseline_days": 28,
     "surge_window_hours": 24,
     "surge_alpha": 0.001,
@@ -91,15 +95,23 @@ def _level(count: int, threshold: int, urgent: bool) -> str:
 
 def employer_clusters(items: list[Item], now: datetime, cfg: dict | None = None) -> list[Finding]:
     cfg = cfg or config()
-    since = now - timedelta(days=cfg["employer_window_days"])
+    days = cfg["employer_window_days"]
+    since = now - timedelta(days=days)
+    base_since = since - timedelta(days=cfg["baseline_days"])
     groups: dict[str, list[Item]] = defaultdict(list)
+    base: Counter = Counter()
     for it in items:
-        if it.employer and it.category in cfg["employer_categories"] and since < it.at <= now:
-            groups[it.employer].append(it)
+        if it.employer and it.category in cfg["employer_categories"] and base_since < it.at <= now:
+            if it.at > since:
+                groups[it.employer].append(it)
+            else:
+                base[it.employer] += 1
     found = []
     n = cfg["employer_min_appeals"]
     for employer, group in groups.items():
-        if len(group) >= n:
+        # An employer that always has this many is not news: test against its own past.
+        lam = max(base[employer] / cfg["baseline_days"] * days, cfg["employer_lambda_floor"])
+        if len(group) >= n and poisson_tail(len(group), lam) < cfg["employer_alpha"]:
             found.append(
                 Finding(
                     kind="employer_cluster",

@@ -203,7 +203,7 @@ def run_detectors(*, now: datetime | None = None, force: bool = False) -> int:
         )
         if not won:
             return 0
-    span = max(cfg["employer_window_days"], cfg["baseline_days"] + 1)
+    span = cfg["employer_window_days"] + cfg["baseline_days"] + 1
     items = items_since(now - timedelta(days=span))
     created = 0
     for finding in detectors.detect(items, now, cfg):
