@@ -32,10 +32,34 @@ def run() -> list[dict]:
     out = out.stdout
     result = json.loads(out.split("RESULT ", 1)[1])
     return [
-        row("triage: analyse (text only)", result["analyse_per_s"], "calls/s", ">= 5000", f"{result['texts']} texts, one thread"),
-        row("triage: with suggested org", result["triage_per_s"], "calls/s", "", "adds routing-table queries"),
-        row("knowledge search p50", result["search_p50_ms"], "ms", "", f"{result['articles']} articles"),
-        row("knowledge search p95", result["search_p95_ms"], "ms", "< 20", "top 10 of BM25 over jieba tokens"),
+        row(
+            "triage: analyse (text only)",
+            result["analyse_per_s"],
+            "calls/s",
+            ">= 5000",
+            f"{result['texts']} texts, one thread",
+        ),
+        row(
+            "triage: with suggested org",
+            result["triage_per_s"],
+            "calls/s",
+            "",
+            "adds routing-table queries",
+        ),
+        row(
+            "knowledge search p50",
+            result["search_p50_ms"],
+            "ms",
+            "",
+            f"{result['articles']} articles",
+        ),
+        row(
+            "knowledge search p95",
+            result["search_p95_ms"],
+            "ms",
+            "< 20",
+            "top 10 of BM25 over jieba tokens",
+        ),
         row("train_triage", result["train_s"], "s", "< 120", "fit on the train split"),
     ]
 

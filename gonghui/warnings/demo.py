@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from gonghui.appeals import services as appeals
+from gonghui.appeals import services as intake
 from gonghui.appeals.models import Appeal
 from gonghui.knowledge.importer import import_laws
 from gonghui.knowledge.models import Answer, Article, Document
@@ -49,8 +49,9 @@ ANSWERS = [
 ]
 
 
-def seed(*, rng: random.Random, progress: bool = False) -> dict:
-    """Import the laws, add curated answers and demo appeals, and run the detectors."""
+def seed(*, rng: random.Random, progress: bool = False, appeals: bool = True) -> dict:
+    """Import the laws, add curated answers and (``appeals``) demo appeals, and run the
+    detectors over them."""
     from gonghui.warnings import services as warnings
 
     if not Document.objects.exists():
@@ -62,7 +63,7 @@ def seed(*, rng: random.Random, progress: bool = False) -> dict:
             defaults={"answer": answer, "owner_org": city, "review_by": date(2027, 6, 30)},
         )
         obj.articles.set([Article.objects.get(document__stem=stem, number=n) for stem, n in refs])
-    if Appeal.objects.exists():  # seeded before, or real appeals: add none
+    if not appeals or Appeal.objects.exists():  # seeded before, or real appeals: add none
         return {"appeals": 0}
     streets = list(Org.objects.filter(kind=OrgKind.STREET).order_by("pk")[:60])
     now = timezone.now()
@@ -73,8 +74,8 @@ def seed(*, rng: random.Random, progress: bool = False) -> dict:
         street = rng.choice(streets)
         text = rng.choice(TEXTS[category])
         with transaction.atomic():
-            appeal, _ = appeals.create_appeal(
-                appeals.Intake(
+            appeal, _ = intake.create_appeal(
+                intake.Intake(
                     text=f"{street.short_name}：{text}",
                     phone=f"139{rng.randrange(10**8):08d}",
                     category=category,
@@ -97,8 +98,8 @@ def seed(*, rng: random.Random, progress: bool = False) -> dict:
                 "我们班组十几个人的工资都没发。",
             ]
         ):
-            appeal, _ = appeals.create_appeal(
-                appeals.Intake(
+            appeal, _ = intake.create_appeal(
+                intake.Intake(
                     text=f"我在{firm.name}上班，{text}",
                     phone=f"137{rng.randrange(10**8):08d}",
                     employer_uscc=firm.uscc,

@@ -168,3 +168,24 @@ def test_it_prints_the_hot_topic_as_pdf(personas, firm):
     assert r.content.startswith(b"%PDF")
     page = personas["city_admin"].browser().get("/console/warnings/hot-topics/").content.decode()
     assert "hot-trend" in page and "拖欠工资与劳动报酬" in page
+
+
+def test_it_seeds_demo_appeals_that_raise_a_warning():
+    import random
+
+    from gonghui.appeals.models import Appeal
+    from gonghui.knowledge.models import Answer
+    from gonghui.orgs.services import create_org
+    from gonghui.warnings import demo
+
+    wangjing = Org.objects.get(admin_code=WANGJING)
+    firm = create_enterprise(
+        name="北京演示科技有限公司", uscc="91110000600037341L", street=wangjing
+    )
+    firm.union = create_org(name="演示科技工会", kind="grassroots", parent=wangjing)
+    firm.save(update_fields=["union"])
+    result = demo.seed(rng=random.Random(1), appeals=True)
+    assert result["appeals"] == 84 and Appeal.objects.count() == 84
+    assert Answer.objects.count() == 3
+    assert EarlyWarning.objects.filter(kind="employer_cluster", enterprise=firm).exists()
+    assert demo.seed(rng=random.Random(1), appeals=True) == {"appeals": 0}  # once only
