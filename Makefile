@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run dev test bench lint format install install-dev static messages system-deps pdf-deps db clean
+.PHONY: run dev test bench eval lint format install install-dev static messages system-deps pdf-deps db clean
 
 run: pdf-deps install static messages db
 	@scripts/serve $(PORT)
@@ -19,6 +19,10 @@ test: system-deps pdf-deps install-dev static messages
 
 bench: pdf-deps install-dev static messages
 	@scripts/with-throwaway-postgres $(BIN)/python benchmarks/run.py
+
+# Quality of triage, knowledge search and early warning on held-out real and replayed data.
+eval: install-dev
+	@scripts/with-throwaway-postgres $(BIN)/python -m gonghui.triage.evaluate
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -86,6 +90,8 @@ db: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo --scale small --if-empty
+	$(BIN)/python manage.py import_laws --if-empty
+	$(BIN)/python manage.py train_triage --if-missing
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/static

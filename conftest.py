@@ -11,6 +11,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # The real tree is imported once; tests roll back their own changes on top of it.
     with django_db_blocker.unblock():
         ensure_base_data()
+        from gonghui.knowledge.models import Document
+
+        if not Document.objects.exists():
+            from gonghui.knowledge.importer import import_laws
+
+            import_laws()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def triage_model():
+    """Train the triage model once per session (no model file on disk is assumed)."""
+    from gonghui.triage import classifier, training
+
+    model = training.train(use_corrections=False)
+    classifier.set_model(model)
+    return model
 
 
 @pytest.fixture

@@ -15,10 +15,14 @@ from ninja.errors import ValidationError as SchemaError
 from gonghui.accounts.api import router as auth_router
 from gonghui.appeals.api import router as appeals_router
 from gonghui.core.errors import ServiceError, validation_payload
+from gonghui.knowledge.api import router as knowledge_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import geo_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.stations.api import router as stations_router
+from gonghui.triage.api import router as triage_router
+from gonghui.warnings.api import hot_router as hot_topics_router
+from gonghui.warnings.api import router as warnings_router
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +35,13 @@ api = NinjaAPI(
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/geo", geo_router)
+api.add_router("/appeals/hot-topics", hot_topics_router)
 api.add_router("/appeals", appeals_router)
 api.add_router("/stations", stations_router)
 api.add_router("/members", members_router)
+api.add_router("/triage", triage_router)
+api.add_router("/knowledge", knowledge_router)
+api.add_router("/warnings", warnings_router)
 
 
 @api.get("/", auth=None, summary="API root", tags=["meta"])

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "gonghui.appeals",
     "gonghui.stations",
     "gonghui.members",
+    "gonghui.triage",
+    "gonghui.knowledge",
+    "gonghui.warnings",
     "gonghui.h5",
     "gonghui.demo",
 ]

@@ -496,6 +496,7 @@ class ActionIn(Schema):
     answer: str | None = Field(None, max_length=8000)
     days: int | None = None
     into_id: int | None = None
+    category: str | None = Field(None, max_length=30)
 
 
 def _action_view(action: str):

@@ -117,6 +117,10 @@ class EmptyForm(forms.Form):
     pass
 
 
+class RecategoriseForm(forms.Form):
+    category = forms.ChoiceField(label=_("正确的分类"), choices=Category.choices)
+
+
 class MergeForm(forms.Form):
     ticket_no = forms.CharField(
         label=_("并入的主工单号"),
@@ -142,6 +146,7 @@ class CallbackForm(forms.Form):
 ACTION_FORMS = {
     "answer_directly": (AnswerForm, _("直接答复")),
     "dispatch": (DispatchForm, _("派单")),
+    "recategorise": (RecategoriseForm, _("更正分类")),
     "accept": (EmptyForm, _("签收")),
     "return": (ReasonForm, _("退回")),
     "contact": (NoteForm, _("已联系职工")),

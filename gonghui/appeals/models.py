@@ -95,6 +95,20 @@ class Appeal(models.Model):
         related_name="assigned_appeals",
     )
     route_note = models.CharField(_("派单依据"), max_length=200, blank=True)
+    # What triage suggested at intake; a dispatcher's change is stored as a correction.
+    triage_category = models.CharField(
+        _("智能分类建议"), max_length=20, choices=Category.choices, blank=True
+    )
+    triage_confidence = models.FloatField(_("分类置信度"), null=True, blank=True)
+    needs_review = models.BooleanField(_("需人工核实分类"), default=False)
+    suggested_org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("建议承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     accept_by = models.DateTimeField(_("签收时限"), null=True, blank=True)
     contact_by = models.DateTimeField(_("首次联系时限"), null=True, blank=True, db_index=True)

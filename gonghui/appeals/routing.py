@@ -1,14 +1,13 @@
-"""Intake routing (who handles an appeal) and the provisional category rule.
+"""Intake routing: who handles an appeal (the category comes from ``gonghui.triage``).
 
 The routing table is ``RoutingRule`` (admins edit it); the defaults are loaded by a
 data migration and each has a test. Targets resolve to an org or to nothing, and the
 first rule whose target resolves wins.
 """
 
-import re
 from dataclasses import dataclass
 
-from gonghui.appeals.choices import Category, Kind, RouteTarget, Urgency
+from gonghui.appeals.choices import Category, RouteTarget
 from gonghui.appeals.models import RoutingRule
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Enterprise, Org
@@ -94,51 +93,8 @@ def route(
     return Route(city, None, None, "兜底：市总工会派单中心")
 
 
-# --- provisional classification (until the triage issue replaces it) -------------------
+# The category keywords now live with triage (they are hints to its classifier); Open311
+# still lists them as each service's keywords.
+from gonghui.triage.rules import CATEGORY_KEYWORDS  # noqa: E402
 
-CATEGORY_KEYWORDS: list[tuple[str, str]] = [
-    (Category.MEMBERSHIP, r"入会|会员|会籍|转会|会员卡"),
-    (Category.HARDSHIP, r"困难帮扶|救助|大病|困难职工|帮扶|助学"),
-    (Category.GIG, r"骑手|外卖|快递员|网约车|跑腿|平台.*(罚款|封号|派单)|封号|算法"),
-    (Category.INJURY, r"工伤|受伤|摔伤|职业病|伤残|鉴定"),
-    (Category.WAGES, r"工资|欠薪|拖欠|讨薪|工钱|薪水|包工头|提成|绩效"),
-    (Category.HOURS, r"加班|工时|休假|年假|调休|病假|休息日|双休"),
-    (Category.SOCIAL_INSURANCE, r"社保|社会保险|公积金|医保|养老保险|失业保险|生育保险"),
-    (Category.DISMISSAL, r"辞退|开除|解除|裁员|经济补偿|赔偿金|离职"),
-    (Category.CONTRACT, r"合同|试用期|派遣|竞业|押金|扣押.*证"),
-    (Category.SAFETY, r"安全|隐患|防护|高温|中暑|劳保|危险"),
-    (Category.WOMEN, r"怀孕|孕期|产假|哺乳|女职工|性别歧视|残疾"),
-    (Category.PROCEDURE, r"仲裁|起诉|法律援助|律师|调解|诉讼"),
-    (Category.UNION_BUILDING, r"建会|成立工会|集体合同|集体协商|职代会|厂务公开"),
-    (Category.SERVICES, r"驿站|服务站|职工之家|活动|兴趣班|心理咨询|互助保障"),
-    (Category.EMPLOYMENT, r"招聘|找工作|求职|培训|创业|贷款"),
-    (Category.FEEDBACK, r"建议|意见|工会工作人员|服务态度"),
-]
-KIND_KEYWORDS: list[tuple[str, str]] = [
-    (Kind.COMPLAINT, r"投诉|举报"),
-    (Kind.SUGGESTION, r"建议"),
-    (Kind.ENQUIRY, r"请问|咨询|怎么办|如何|怎么|能不能|是否|吗[？?]?$"),
-]
-URGENT_PATTERN = re.compile(
-    r"跳楼|轻生|自杀|打人|殴打|受伤了|正在流血|昏迷|被困|火灾|坍塌|"
-    r"(几十|上百|[0-9]{2,}\s*(个|名|位)?)\s*(人|工人|农民工|职工).*(欠|拖|没发|讨)|集体讨薪|群体"
-)
-
-
-def provisional_category(text: str) -> str:
-    """Return the first category whose keywords occur in the text (documented in docs)."""
-    for category, pattern in CATEGORY_KEYWORDS:
-        if re.search(pattern, text):
-            return category
-    return Category.OTHER
-
-
-def provisional_kind(text: str) -> str:
-    for kind, pattern in KIND_KEYWORDS:
-        if re.search(pattern, text.strip()):
-            return kind
-    return Kind.HELP
-
-
-def provisional_urgency(text: str) -> str:
-    return Urgency.URGENT if URGENT_PATTERN.search(text) else Urgency.NORMAL
+__all__ = ["CATEGORY_KEYWORDS", "DEFAULT_RULES", "Route", "route"]

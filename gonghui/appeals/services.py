@@ -35,6 +35,8 @@ from gonghui.orgs.choices import OrgKind, Role
 from gonghui.orgs.geo import locate
 from gonghui.orgs.models import Enterprise, Org, StaffRole
 from gonghui.orgs.services import validate_uscc
+from gonghui.triage import places
+from gonghui.triage import services as triage
 
 TEXT_MIN, TEXT_MAX = 10, 4000
 
@@ -158,10 +160,34 @@ def create_appeal(
         street = orgs.get(pk=where.street.org_id) if where.street else None
 
     checked_files = attachments.check_files(files)
-    category = category or routing.provisional_category(text)
-    kind = kind or routing.provisional_kind(text)
-    urgency = urgency or routing.provisional_urgency(text)
+    # Triage fills what the caller left out: category, kind and urgency from the text,
+    # the employer named in it, and the place named in the address or the text.
+    found = triage.analyse(text)
+    triage_category = ""
+    if category is None:
+        category = triage_category = found.category
+    kind = kind or found.kind
+    urgency = urgency or found.urgency
     enterprise = _match_enterprise(employer_name, uscc)
+    if enterprise is None and not (employer_name or uscc) and found.employer:
+        employer_name = found.employer["name"][:150]
+        if found.employer["enterprise_id"]:
+            enterprise = (
+                Enterprise.objects.select_related("union", "street")
+                .defer("union__boundary", "street__boundary")
+                .filter(pk=found.employer["enterprise_id"])
+                .first()
+            )
+    place_from_text = False
+    if district is None and street is None:
+        place = places.find(address) if address else None
+        if place is None or place.district is None:
+            place = places.find(text)
+        if place.district is not None:
+            orgs = Org.objects.defer("boundary")
+            district = orgs.filter(pk=place.district[0]).first()
+            street = orgs.filter(pk=place.street[0]).first() if place.street else None
+            place_from_text = True
     if street is None and enterprise is not None and district is None:
         street = enterprise.street
     if district is None and street is not None:
@@ -195,6 +221,10 @@ def create_appeal(
                 grassroots_union=route.grassroots_union,
                 dispatcher_org=route.dispatcher_org,
                 route_note=route.note,
+                triage_category=triage_category,
+                triage_confidence=found.confidence if triage_category else None,
+                needs_review=bool(triage_category) and found.needs_review,
+                suggested_org=route.assigned_org or route.dispatcher_org,
                 idempotency_key=idempotency_key or None,
             )
             attachments.store(appeal, checked_files)
@@ -213,7 +243,9 @@ def create_appeal(
                 )
                 % {"ticket": appeal.ticket_no},
             )
-            if route.assigned_org is not None:
+            # A place read from words is less sure than a point or a registered employer:
+            # for an enquiry (usually answered at once by the operator) it only suggests.
+            if route.assigned_org is not None and not (kind == Kind.ENQUIRY and place_from_text):
                 _dispatch(
                     appeal, route.assigned_org, actor=None, actor_label="system", note=route.note
                 )
@@ -401,8 +433,33 @@ def _do_dispatch(appeal, *, actor, org_id=None, note="", **_ignored):
         raise ValidationError(_("派单对象不存在或不在您的辖区内。"), code="invalid_org") from exc
     if to_org.kind == OrgKind.CITY:
         raise ValidationError(_("不能派给市总工会本身，请选择承办单位。"), code="invalid_org")
+    if appeal.suggested_org_id:
+        triage.record_correction(
+            appeal=appeal,
+            field="org",
+            old_value=appeal.suggested_org_id,
+            new_value=to_org.pk,
+            actor=actor,
+        )
     _dispatch(appeal, to_org, actor=actor, note=(note or "").strip()[:500])
     return note
+
+
+def _do_recategorise(appeal, *, actor, category=None, **_ignored):
+    if category not in Category.values:
+        raise ValidationError(_("诉求分类不正确。"), code="invalid_category")
+    old = appeal.category
+    triage.record_correction(
+        appeal=appeal,
+        field="category",
+        old_value=appeal.triage_category,
+        new_value=category,
+        actor=actor,
+    )
+    appeal.category = category
+    appeal.needs_review = False
+    _save(appeal, "category", "needs_review")
+    return f"{Category(old).label} → {Category(category).label}"
 
 
 def _do_accept(appeal, *, actor, **_ignored):
@@ -550,6 +607,7 @@ def _do_merge(appeal, *, actor, into_id=None, **_ignored):
 
 ACTIONS = {
     "dispatch": _do_dispatch,
+    "recategorise": _do_recategorise,
     "accept": _do_accept,
     "return": _do_return,
     "contact": _do_contact,

@@ -37,10 +37,13 @@ from gonghui.appeals.choices import OPEN_STATUSES, Category, ExtensionStatus, Ki
 from gonghui.appeals.models import Appeal, CallbackTask, Extension
 from gonghui.core import audit, pii
 from gonghui.core.errors import ServiceError
+from gonghui.knowledge import services as knowledge
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind, Role
 from gonghui.orgs.geo import drawing_geometry
 from gonghui.orgs.models import Org, StaffRole
+from gonghui.triage import duplicates
+from gonghui.triage import services as triage
 
 INTAKE_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN}
 DASHBOARD_ROLES = {Role.SUPERVISOR, Role.ADMIN}
@@ -170,6 +173,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             intake_key=key,
             saved=saved,
             answer_form=answer_form,
+            articles=knowledge.articles_for(saved.text) if answer_form else [],
         ),
         status=400 if request.method == "POST" else 200,
     )
@@ -243,55 +247,35 @@ def intake_lookup(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             state = "invalid"
     earlier = list(visible.filter(phone_hash=phone_hash)[:10]) if phone_hash else []
-    duplicates = _duplicates(visible, text, phone_hash, employer_name, employer_uscc)
+    suggestion = triage.analyse(text[: triage.TEXT_MAX]) if len(text) >= 4 else None
+    found_employer = suggestion.employer if suggestion else None
+    likely = duplicates.find(
+        visible,
+        text=text,
+        phone_hash=phone_hash,
+        employer_name=employer_name or (found_employer["name"] if found_employer else ""),
+        employer_uscc=employer_uscc,
+        enterprise_id=found_employer["enterprise_id"] if found_employer else None,
+        street_id=suggestion.street["id"] if suggestion and suggestion.street else None,
+        district_id=suggestion.district["id"] if suggestion and suggestion.district else None,
+    )
     return render(
         request,
         "appeals/_lookup.html",
-        {"state": state, "earlier": earlier, "duplicates": duplicates, "has_text": bool(text)},
+        {
+            "state": state,
+            "earlier": earlier,
+            "duplicates": likely,
+            "has_text": bool(text),
+            "suggestion": suggestion,
+            "suggested_label": Category(suggestion.category).label if suggestion else "",
+            "articles": knowledge.articles_for(text, limit=3) if suggestion else [],
+        },
     )
 
 
-DUPLICATE_THRESHOLD = 0.3
-DUPLICATE_CANDIDATES = 200
-
-
-def _grams(text: str) -> set[str]:
-    plain = re.sub(r"[\W_]+", "", text.lower())
-    if len(plain) < 2:
-        return {plain} if plain else set()
-    return {plain[i : i + 2] for i in range(len(plain) - 1)}
-
-
-def similarity(a: str, b: str) -> float:
-    """Return the Dice overlap of the two texts' character pairs (0 to 1).
-
-    Chinese has no spaces, so pairs of characters stand in for words; enough to put a
-    likely duplicate in front of the operator, who decides.
-    """
-    ga, gb = _grams(a), _grams(b)
-    if not ga or not gb:
-        return 0.0
-    return 2 * len(ga & gb) / (len(ga) + len(gb))
-
-
-def _duplicates(visible, text, phone_hash, employer_name, employer_uscc) -> list[dict]:
-    same = Q(pk__in=[])
-    if phone_hash:
-        same |= Q(phone_hash=phone_hash)
-    if employer_uscc:
-        same |= Q(employer_uscc=employer_uscc)
-    if employer_name:
-        same |= Q(employer_name=employer_name)
-    if len(text) < 4 or (not phone_hash and not employer_name and not employer_uscc):
-        return []
-    candidates = visible.filter(same, status__in=OPEN_STATUSES)[:DUPLICATE_CANDIDATES]
-    scored = [{"appeal": a, "score": similarity(text, a.text)} for a in candidates]
-    scored = [s for s in scored if s["score"] >= DUPLICATE_THRESHOLD]
-    scored.sort(key=lambda s: -s["score"])
-    for s in scored:
-        s["same_phone"] = s["appeal"].phone_hash == phone_hash
-        s["percent"] = round(s["score"] * 100)
-    return scored[:5]
+# The similarity measure lives with duplicate detection (gonghui.triage.duplicates).
+similarity = duplicates.similarity
 
 
 # --- queues ----------------------------------------------------------------------------------
@@ -406,9 +390,13 @@ def _new_form(action: str, appeal: Appeal, request: HttpRequest, data=None):
     form_class = forms.ACTION_FORMS[action][0]
     if action == "dispatch":
         initial = {
-            "org_id": appeal.street_id or (appeal.enterprise and appeal.enterprise.street_id)
+            "org_id": appeal.suggested_org_id
+            or appeal.street_id
+            or (appeal.enterprise and appeal.enterprise.street_id)
         }
         return form_class(data, orgs=_dispatch_targets(request), initial=initial)
+    if action == "recategorise":
+        return form_class(data, initial={"category": appeal.category})
     return form_class(data)
 
 
@@ -492,6 +480,20 @@ def _render_detail(
             ),
             merged=services.visible_appeals(request.user).filter(merged_into=appeal),
             actions=_actions(appeal, request, bound),
+            articles=knowledge.articles_for(appeal.text),
+            cite_target="id_reply,id_answer",
+            similar=duplicates.find(
+                services.visible_appeals(request.user),
+                text=appeal.text,
+                phone_hash=appeal.phone_hash,
+                employer_name=appeal.employer_name,
+                enterprise_id=appeal.enterprise_id,
+                street_id=appeal.street_id,
+                district_id=appeal.district_id,
+                exclude_pk=appeal.pk,
+            )
+            if appeal.is_open
+            else [],
             callback_form=callback_form,
             error=error,
             now=timezone.now(),

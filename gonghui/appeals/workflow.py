@@ -46,6 +46,15 @@ TRANSITIONS: dict[str, Transition] = {
             _("已派单"),
         ),
         _t(
+            "recategorise",
+            {Status.RECEIVED},
+            None,
+            {Role.DISPATCHER, Role.ADMIN},
+            "dispatcher",
+            _("更正分类"),
+            public=False,
+        ),
+        _t(
             "accept",
             {Status.DISPATCHED},
             Status.ACCEPTED,

@@ -11,6 +11,8 @@ CONSOLE_MODULES = [
     ("appeals:queues", _("诉求工单")),
     ("stations_console:index", _("服务阵地")),
     ("members:applications", _("会员与建会")),
+    ("knowledge:index", _("政策知识库")),
+    ("warnings:index", _("预警研判")),
     ("core:audit", _("审计日志")),
 ]
 

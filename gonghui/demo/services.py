@@ -122,9 +122,14 @@ def _bulk_orgs(orgs: list[Org], parents: list[Org]) -> list[Org]:
 
 
 def seed(
-    scale_name: str = "small", *, seed_value: int = 12351, progress: bool = False
+    scale_name: str = "small",
+    *,
+    seed_value: int = 12351,
+    progress: bool = False,
+    appeals: bool = False,
 ) -> SeedResult:
-    """Load the demo data; deterministic for a given scale and seed."""
+    """Load the demo data; deterministic for a given scale and seed. ``appeals`` adds
+    demo appeals and the warnings they raise (``seed_demo`` does, tests mostly not)."""
     scale = SCALES[scale_name]
     rng = random.Random(seed_value)
     fake = Faker("zh_CN")
@@ -236,6 +241,10 @@ def seed(
         from gonghui.members.demo import seed_members
 
         result.members = seed_members(scale_name, seed_value=seed_value, progress=progress)
+    # Laws, curated answers, demo appeals and the warnings they raise (after the tree commits).
+    from gonghui.warnings import demo as warnings_demo
+
+    warnings_demo.seed(rng=rng, progress=progress, appeals=appeals)
     result.counts = {kind: Org.objects.filter(kind=kind).count() for kind in OrgKind.values} | {
         "enterprises": Enterprise.objects.count(),
         "members": _count_members(),

@@ -26,6 +26,7 @@ from gonghui.appeals.models import Appeal
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError
 from gonghui.h5.forms import AppealForm, EvaluateForm, TrackForm, first_error, new_form_token
+from gonghui.triage import duplicates
 
 SESSION_KEY = "worker_id"
 # What a worker had typed when their session ended mid-form; given back after sign-in.
@@ -162,10 +163,19 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(reverse("h5:appeal_new"), reverse("h5:sign_in"))
 
     error, error_field = "", ""
+    earlier = None
     files = request.FILES.getlist("attachments")
     if request.method == "POST":
         form = AppealForm(request.POST)
-        if form.is_valid():
+        key = f"worker:{worker.pk}:h5:{request.POST.get('form_token', '')}"
+        resent = Appeal.objects.filter(idempotency_key=key).exists()  # same form again
+        if form.is_valid() and not request.POST.get("confirm_new") and not resent:
+            earlier = duplicates.earlier_for_worker(
+                Appeal.objects.all(),
+                phone_hash=pii.digest(pii.PHONE, worker.phone),
+                text=form.cleaned_data["text"],
+            )
+        if form.is_valid() and earlier is None:
             token = form.cleaned_data["form_token"]
             try:
                 appeal, _created = appeals.create_appeal(
@@ -187,7 +197,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
                     form = AppealForm(data)
             else:
                 return redirect("h5:appeal_receipt", ticket_no=appeal.ticket_no)
-        else:
+        elif earlier is None:
             error, error_field = first_error(form), next(iter(form.errors))
     else:
         draft = request.session.pop(DRAFT_KEY, None)
@@ -202,7 +212,8 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "error": error,
             "error_field": error_field,
-            "files_dropped": bool(error and files),
+            "earlier": earlier,
+            "files_dropped": bool((error or earlier) and files),
             "masked_phone": pii.mask(pii.PHONE, worker.phone),
             "text_min": appeals.TEXT_MIN,
             "text_max": appeals.TEXT_MAX,

@@ -169,8 +169,11 @@ def test_it_records_a_call_from_the_intake_screen(operator, client):
     assert response["Location"] == f"/console/appeals/new/?saved={appeal.pk}"
     assert appeal.channel == "hotline"
     assert appeal.phone == PHONE and appeal.name == "王师傅"
-    assert appeal.category == "wages"  # chosen by the keyword rule when left blank
-    assert appeal.events.get().actor == operator
+    assert appeal.category == "wages"  # chosen by triage when left blank
+    assert appeal.triage_category == "wages"
+    # Triage found 望京 in the address: routed to that street at once.
+    assert appeal.street.admin_code == "110105026"
+    assert appeal.events.get(action="receive").actor == operator
     assert AuditLog.objects.filter(action="appeal.create", actor=operator).exists()
 
     saved = client.get(response["Location"]).content.decode()
@@ -412,7 +415,7 @@ def test_it_shows_the_actions_this_user_may_take_now(personas, operator, at_wang
 
     waiting = file(text="请问失业保险金怎么领取？需要什么材料？", kind="enquiry")
     names = action_names(client.get(f"/console/appeals/{waiting.pk}/"))
-    assert names == ["answer_directly", "dispatch", "merge"]
+    assert names == ["answer_directly", "dispatch", "recategorise", "merge"]
 
     move(at_wangjing, handler.user, ("accept", {}))
     assert action_names(handler.browser().get(url)) == ["contact", "extend"]

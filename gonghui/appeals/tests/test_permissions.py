@@ -92,6 +92,12 @@ ACTIONS = {
         {"street_handler": 404, "district_supervisor": 403, "city_admin": 200},
         "dispatched",
     ),
+    "recategorise": (
+        "received",
+        {"category": "hours"},
+        {"street_handler": 404, "district_supervisor": 403, "city_admin": 200},
+        "received",
+    ),
     "accept": (
         "dispatched",
         {},

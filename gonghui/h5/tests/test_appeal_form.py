@@ -102,7 +102,7 @@ def test_it_files_an_appeal_for_the_workers_own_verified_phone(courier, courier_
     assert appeal.employer_name == "北京某快递公司"
     assert appeal.anonymous is False
     assert appeal.idempotency_key == f"worker:{courier.worker.pk}:h5:{TOKEN}"
-    assert appeal.events.get().actor_label == f"worker:{courier.worker.pk}"
+    assert appeal.events.get(action="receive").actor_label == f"worker:{courier.worker.pk}"
 
 
 def test_it_stores_the_anonymous_flag(courier_client):

@@ -17,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=12351)
         parser.add_argument("--if-empty", action="store_true", help="do nothing if orgs exist")
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
+        parser.add_argument(
+            "--no-appeals",
+            action="store_true",
+            help="no demo appeals and warnings (the laws and curated answers still load)",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
@@ -30,7 +35,10 @@ class Command(BaseCommand):
             raise CommandError("demo data is already loaded; use a fresh database")
         started = time.perf_counter()
         result = seed(
-            options["scale"], seed_value=options["seed"], progress=options["verbosity"] > 0
+            options["scale"],
+            seed_value=options["seed"],
+            progress=options["verbosity"] > 0,
+            appeals=not options["no_appeals"],
         )
         elapsed = time.perf_counter() - started
         counts = ", ".join(f"{k}={v}" for k, v in result.counts.items())

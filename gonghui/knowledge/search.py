@@ -1,0 +1,164 @@
+"""BM25 (bm25s) over jieba tokens of every article, case and curated answer.
+
+The index is built once per process and rebuilt when the knowledge base changes
+(a cheap version query per search). Worker words are expanded with the legal terms
+the laws use (欠薪 → 拖欠 工资 劳动报酬), so a worker's question finds the article.
+"""
+
+import re
+import threading
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+from django.db.models import Count, Max
+
+from gonghui.knowledge.models import Answer, Article
+from gonghui.triage.text import words
+
+# Worker's word -> the words laws use for it (added to the query, not replacing it).
+SYNONYMS: dict[str, list[str]] = {
+    "欠薪": ["拖欠", "工资", "劳动报酬"],
+    "讨薪": ["拖欠", "工资", "劳动报酬"],
+    "拖欠工资": ["拖欠", "工资", "劳动报酬"],
+    "工钱": ["工资", "劳动报酬"],
+    "工资": ["劳动报酬"],
+    "没发": ["拖欠", "支付"],
+    "不发": ["拖欠", "支付"],
+    "拖欠": ["劳动报酬"],
+    "薪水": ["工资", "劳动报酬"],
+    "辞退": ["解除", "劳动合同", "经济补偿"],
+    "开除": ["解除", "劳动合同", "经济补偿"],
+    "炒鱿鱼": ["解除", "劳动合同"],
+    "裁员": ["裁减", "人员", "解除", "劳动合同"],
+    "社保": ["社会保险", "社会保险费"],
+    "五险一金": ["社会保险", "住房公积金"],
+    "医保": ["基本医疗保险"],
+    "养老金": ["基本养老保险", "养老保险"],
+    "加班费": ["加班", "延长", "工作时间", "工资报酬"],
+    "年假": ["年休假", "带薪年休假"],
+    "产假": ["产假", "生育", "女职工"],
+    "工伤": ["工伤", "工伤保险", "认定"],
+    "补偿": ["经济补偿"],
+    "赔偿": ["赔偿金", "经济补偿"],
+    "双倍工资": ["二倍", "工资", "书面劳动合同"],
+    "二倍工资": ["二倍", "工资", "书面劳动合同"],
+    "没签合同": ["书面劳动合同", "订立"],
+    "押金": ["收取", "财物", "担保"],
+    "身份证": ["扣押", "居民身份证", "证件"],
+    "包工头": ["包工头", "工程总承包", "分包单位", "农民工"],
+    "农民工": ["农民工", "工资"],
+    "仲裁": ["劳动争议", "仲裁", "申请"],
+    "入会": ["加入", "工会", "会员"],
+    "建会": ["建立", "工会", "组织"],
+    "怀孕": ["孕期", "女职工"],
+    "哺乳": ["哺乳期", "女职工"],
+    "骑手": ["劳动者", "平台"],
+    "老板": ["用人单位"],
+    "公司": ["用人单位"],
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    article_id: int | None
+    answer_id: int | None
+    source: str
+    law: str
+    article: str
+    text: str
+    score: float
+    citation: str
+
+
+def tokens(text: str) -> list[str]:
+    return words(text)
+
+
+# Durations and counts ("三个月", "两年") say little about which law applies and pull
+# in the articles that happen to name the same span (probation periods).
+QUANTITY = re.compile(r"^[一二三四五六七八九十两几半多0-9]+(个)?(月|年|天|周|次|倍|小时)?$")
+
+
+def query_tokens(text: str) -> list[str]:
+    base = [w for w in tokens(text) if not QUANTITY.match(w)]
+    expanded = list(base)
+    for w in base:
+        expanded += SYNONYMS.get(w, [])
+    return expanded
+
+
+@dataclass
+class _Index:
+    version: tuple
+    retriever: bm25s.BM25 | None
+    rows: list[Hit]
+
+
+_lock = threading.Lock()
+_index: _Index | None = None
+
+
+def _version() -> tuple:
+    a = Article.objects.aggregate(n=Count("id"), last=Max("document__imported_at"))
+    q = Answer.objects.filter(active=True).aggregate(n=Count("id"), last=Max("updated_at"))
+    return (a["n"], a["last"], q["n"], q["last"])
+
+
+def _build(version: tuple) -> _Index:
+    rows: list[Hit] = []
+    corpus: list[list[str]] = []
+    for art in Article.objects.select_related("document").order_by("document__stem", "number"):
+        doc = art.document
+        rows.append(
+            Hit(art.pk, None, doc.stem, doc.title, art.label, art.text, 0.0, art.citation())
+        )
+        # The law's title and the chapter heading say what an article is about (and
+        # questions often name the law; measured: without them recall@5 drops).
+        corpus.append(tokens(f"{doc.title} {art.chapter} {art.text}"))
+    for ans in Answer.objects.filter(active=True).order_by("pk"):
+        rows.append(Hit(None, ans.pk, "qa", ans.question, "问答", ans.answer, 0.0, ans.answer))
+        corpus.append(tokens(f"{ans.question} {ans.question} {ans.answer}"))
+    retriever = None
+    if corpus:
+        retriever = bm25s.BM25()
+        retriever.index(corpus, show_progress=False)
+    return _Index(version, retriever, rows)
+
+
+def _get() -> _Index:
+    global _index
+    version = _version()
+    if _index is None or _index.version != version:
+        with _lock:
+            if _index is None or _index.version != version:
+                _index = _build(version)
+    return _index
+
+
+def search(q: str, *, limit: int = 10, kinds: set[str] | None = None) -> list[Hit]:
+    """Return the best ``limit`` articles, cases and answers for the question."""
+    index = _get()
+    qt = query_tokens(q or "")
+    if index.retriever is None or not qt:
+        return []
+    scores = index.retriever.get_scores(qt)
+    order = np.argsort(-scores)
+    hits = []
+    for i in order[: limit * 3]:
+        score = float(scores[i])
+        if score <= 0:
+            break
+        row = index.rows[int(i)]
+        if kinds is not None and _kind(row) not in kinds:
+            continue
+        hits.append(Hit(**{**row.__dict__, "score": round(score, 4)}))
+        if len(hits) == limit:
+            break
+    return hits
+
+
+def _kind(row: Hit) -> str:
+    if row.answer_id is not None:
+        return "qa"
+    return "case" if row.source.startswith("case_") else "law"

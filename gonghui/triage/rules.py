@@ -1,0 +1,84 @@
+"""Rules of triage (documented in docs/triage.md): keyword hints for the classifier,
+kind and urgency.
+
+Kind and urgency are rules, not learned: no real data labels them, and urgency must
+not miss the collective or dangerous case, so it is written out where it can be read.
+"""
+
+import re
+
+# Keyword hints per category; each hit is a classifier feature (``k:<category>``), so
+# the model learns how much to trust it instead of the first match winning.
+CATEGORY_KEYWORDS: list[tuple[str, str]] = [
+    ("membership", r"入会|会员|会籍|转会|会员卡|会费"),
+    ("hardship", r"困难帮扶|救助|大病|困难职工|帮扶|助学|慰问金|撑不下去"),
+    ("gig", r"骑手|外卖|快递员|网约车|跑腿|闪送|货拉拉|众包|平台.*(罚款|封号|派单|抽成)|封号|算法"),
+    ("injury", r"工伤|受伤|摔伤|压断|职业病|尘肺|伤残|鉴定"),
+    ("wages", r"工资|欠薪|拖欠|讨薪|工钱|薪水|包工头|提成|绩效"),
+    ("hours", r"加班|工时|休假|年假|调休|病假|休息日|双休|值班"),
+    ("social_insurance", r"社保|社会保险|公积金|医保|养老保险|失业保险|生育保险|五险"),
+    ("dismissal", r"辞退|开除|解除|裁员|经济补偿|赔偿金|离职|不用来了"),
+    ("contract", r"合同|试用期|派遣|竞业|押金|扣押.*证|扣.*身份证"),
+    ("safety", r"安全|隐患|防护|高温|中暑|劳保|危险|粉尘|消防|脚手架|噪音"),
+    ("women", r"怀孕|孕期|产假|哺乳|女职工|性别歧视|残疾|女员工|产检|性骚扰|动手动脚"),
+    ("procedure", r"仲裁|起诉|法律援助|律师|调解|诉讼|强制执行|时效"),
+    (
+        "union_building",
+        r"建会|成立工会|集体合同|集体协商|职代会|职工代表|厂务公开|工会主席|工会经费",
+    ),
+    ("services", r"驿站|服务站|职工之家|活动|兴趣班|心理咨询|互助保障|疗休养|体检|托管"),
+    ("employment", r"招聘|找工作|求职|培训|创业|贷款|就业|公益性岗位"),
+    ("feedback", r"建议|意见|工会工作人员|服务态度|态度很差|打不进|占线|不满意"),
+]
+KEYWORD_PATTERNS = [(c, re.compile(p)) for c, p in CATEGORY_KEYWORDS]
+
+KIND_RULES: list[tuple[str, re.Pattern]] = [
+    ("complaint", re.compile(r"投诉|举报")),
+    ("suggestion", re.compile(r"建议|希望.{0,12}(增加|设立|开展|改|延长|多)|提个意见")),
+    ("enquiry", re.compile(r"^(请问|咨询|想问|想咨询|问一下|我想问|您好，?请问)")),
+    ("help", re.compile(r"帮帮|帮忙|帮我|求助|救救|请.{0,4}(处理|协调|解决|催)")),
+    (
+        "enquiry",
+        re.compile(
+            r"[？?]\s*$|吗\s*[。！]?$|请问|如何|怎么(办|算|处理|赔|计算|申请|补偿)|能不能|"
+            r"可不可以|能否|是否|有没有|多少|哪里|哪些|什么"
+        ),
+    ),
+    (
+        "complaint",
+        re.compile(
+            r"态度(很|太)?差|不作为|违法|打击报复|歧视|不给|不发|不让|克扣|扣了|罚款|"
+            r"一分(钱)?(都)?没|没有.{0,6}(发|给|签|交)|降(了|薪)|不(跟|和)我签"
+        ),
+    ),
+]
+
+# Urgent: several people affected at once (collective: risk of a mass incident), or
+# someone in danger now. Numbers are read as digits or Chinese numerals.
+_MANY = r"(几十|数十|上百|好几十|一百多|[二三四五六七八九十两]十多?|[1-9][0-9]+)\s*(个|名|位|多)?\s*(人|工人|农民工|职工|员工|骑手|工友|兄弟)"
+URGENT_PATTERNS = [
+    re.compile(_MANY + r".{0,20}(欠|拖|没发|没拿到|没结|讨|要不到|不给)"),
+    re.compile(r"(欠|拖|没发|没拿到|没结|讨).{0,20}" + _MANY),
+    re.compile(r"集体讨薪|群体|堵门|拉横幅|聚集|上访"),
+    re.compile(
+        r"跳楼|轻生|自杀|不想活|打人|殴打|正在流血|昏迷|抢救|被困|火灾|着火|坍塌|塌了|爆炸|中毒|触电"
+    ),
+    re.compile(r"(老板|包工头|负责人).{0,6}(跑了|跑路|失联|卷款)"),
+]
+
+
+def keyword_features(text: str) -> list[str]:
+    return [f"k:{c}" for c, p in KEYWORD_PATTERNS if p.search(text)]
+
+
+def kind(text: str) -> str:
+    """Return the kind of appeal: the first rule that matches, else ``help``."""
+    text = text.strip()
+    for code, pattern in KIND_RULES:
+        if pattern.search(text):
+            return code
+    return "help"
+
+
+def urgency(text: str) -> str:
+    return "urgent" if any(p.search(text) for p in URGENT_PATTERNS) else "normal"

@@ -1,0 +1,152 @@
+"""Triage of a worker's text: category, kind, urgency, place, employer, suggested org.
+
+``analyse`` touches no database once the gazetteer and the enterprise names are
+cached in the process; ``triage`` adds the suggested org from the routing table.
+Bad input never raises except text over the limit: empty, non-Chinese or nonsense
+text gets ``other`` with ``needs_review`` set, for a person to look at.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from gonghui.triage import classifier, employers, places, rules
+from gonghui.triage import text as tx
+from gonghui.triage.models import Correction
+
+TEXT_MAX = 4000
+MIN_CONFIDENCE = (
+    0.20  # below it the category is "other" and a person decides (measured in make eval)
+)
+MIN_CJK_SHARE = 0.3
+
+
+@dataclass
+class Result:
+    category: str
+    confidence: float
+    candidates: list[dict]
+    kind: str
+    urgency: str
+    district: dict | None
+    street: dict | None
+    employer: dict | None
+    explanation: list[str]
+    needs_review: bool
+    ambiguous_places: list[str] = field(default_factory=list)
+    suggested_org: dict | None = None
+    enterprise: object = None  # the matched Enterprise, for routing
+
+    def as_dict(self) -> dict:
+        return {
+            "category": self.category,
+            "confidence": self.confidence,
+            "candidates": self.candidates,
+            "kind": self.kind,
+            "urgency": self.urgency,
+            "district": self.district,
+            "street": self.street,
+            "employer": self.employer,
+            "suggested_org": self.suggested_org,
+            "explanation": self.explanation,
+            "needs_review": self.needs_review,
+            "ambiguous_places": self.ambiguous_places,
+        }
+
+
+def _ref(pair) -> dict | None:
+    return None if pair is None else {"id": pair[0], "name": pair[1]}
+
+
+def check_length(text: str) -> str:
+    text = (text or "").strip()
+    if len(text) > TEXT_MAX:
+        raise ValidationError(
+            _("内容过长：最多%(max)d个字，现在是%(n)d个字。") % {"max": TEXT_MAX, "n": len(text)},
+            code="text_too_long",
+        )
+    return text
+
+
+def analyse(text: str, *, lat=None, lng=None, crs: str = "wgs84") -> Result:
+    """Return the triage of ``text`` (and of the point, when given)."""
+    text = check_length(text)
+    model = classifier.get_model()
+    probs, seen = model.scores(text) if text else (None, [])
+    if probs is not None:
+        order = probs.argsort()[::-1][:3]
+        candidates = [{"category": model.classes[i], "p": round(float(probs[i]), 4)} for i in order]
+        top, confidence = int(order[0]), float(probs[order[0]])
+        explanation = model.explain(seen, top)
+        category = model.classes[top]
+    else:
+        candidates, confidence, explanation, category = [], 0.0, [], "other"
+    looks_chinese = tx.cjk_share(text) >= MIN_CJK_SHARE and len(text) >= 4
+    needs_review = not looks_chinese or not seen or confidence < MIN_CONFIDENCE
+    if needs_review:
+        category = "other"
+    district = street = None
+    ambiguous: list[str] = []
+    if lat is not None and lng is not None:
+        from gonghui.orgs.geo import locate
+
+        where = locate(lat, lng, crs)
+        if where.district:
+            district = (where.district.org_id, where.district.name)
+        if where.street:
+            street = (where.street.org_id, where.street.name)
+    if district is None:
+        place = places.find(text)
+        district, street, ambiguous = place.district, place.street, place.ambiguous
+    employer = employers.find(text) if text else None
+    return Result(
+        category=category,
+        confidence=round(confidence, 4),
+        candidates=candidates,
+        kind=rules.kind(text) if text else "enquiry",
+        urgency=rules.urgency(text),
+        district=_ref(district),
+        street=_ref(street),
+        employer=None
+        if employer is None
+        else {"name": employer.name, "enterprise_id": employer.enterprise_id},
+        explanation=explanation,
+        needs_review=needs_review,
+        ambiguous_places=ambiguous,
+    )
+
+
+def triage(text: str, *, lat=None, lng=None, crs: str = "wgs84") -> Result:
+    """Return ``analyse`` plus the org the routing table would send the appeal to."""
+    from gonghui.appeals import routing
+    from gonghui.orgs.models import Enterprise, Org
+
+    result = analyse(text, lat=lat, lng=lng, crs=crs)
+    enterprise = None
+    if result.employer and result.employer["enterprise_id"]:
+        enterprise = (
+            Enterprise.objects.select_related("union", "street")
+            .filter(pk=result.employer["enterprise_id"])
+            .first()
+        )
+    street = Org.objects.filter(pk=result.street["id"]).first() if result.street else None
+    district = Org.objects.filter(pk=result.district["id"]).first() if result.district else None
+    route = routing.route(
+        category=result.category, enterprise=enterprise, street=street, district=district
+    )
+    org = route.assigned_org or route.dispatcher_org
+    result.suggested_org = {"id": org.pk, "name": org.name}
+    result.enterprise = enterprise
+    return result
+
+
+def record_correction(*, appeal, field: str, old_value, new_value, actor) -> Correction | None:
+    """Store a dispatcher's correction of the category or the org (call inside the
+    transaction that makes the change); nothing is stored when nothing changed."""
+    old, new = str(old_value or ""), str(new_value or "")
+    if not old or old == new:
+        return None
+    return Correction.objects.create(
+        appeal=appeal, field=field, old_value=old, new_value=new, actor=actor
+    )

@@ -1,0 +1,131 @@
+"""``/api/v1/warnings`` (scoped list, one warning, workflow steps) and
+``/api/v1/appeals/hot-topics`` (the monthly hot topic)."""
+
+from datetime import datetime
+
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from gonghui.accounts.auth import staff_auth
+from gonghui.warnings import hot_topics, services
+from gonghui.warnings.choices import WarningKind, WarningStatus
+
+router = Router(tags=["warnings"])
+hot_router = Router(tags=["appeals"])
+
+
+class OrgRef(Schema):
+    id: int
+    name: str
+
+
+class WarningOut(Schema):
+    id: int
+    kind: str
+    level: str
+    status: str
+    title: str
+    org: OrgRef
+    category: str
+    term: str
+    stats: dict
+    evidence: list[int]
+    study_notes: str
+    invited_orgs: list[OrgRef]
+    action_taken: str
+    close_note: str
+    due_at: datetime
+    overdue: bool
+    supervised: bool
+    created_at: datetime
+
+
+class WarningList(Schema):
+    count: int
+    results: list[WarningOut]
+
+
+def warning_out(w) -> dict:
+    return {
+        "id": w.pk,
+        "kind": w.kind,
+        "level": w.level,
+        "status": w.status,
+        "title": w.title,
+        "org": {"id": w.org.pk, "name": w.org.name},
+        "category": w.category,
+        "term": w.term,
+        "stats": w.stats,
+        "evidence": sorted(a.pk for a in w.evidence.all()),
+        "study_notes": w.study_notes,
+        "invited_orgs": [{"id": o.pk, "name": o.name} for o in w.invited_orgs.all()],
+        "action_taken": w.action_taken,
+        "close_note": w.close_note,
+        "due_at": w.due_at,
+        "overdue": w.overdue,
+        "supervised": w.supervised,
+        "created_at": w.created_at,
+    }
+
+
+class WarningFilter(Schema):
+    status: WarningStatus | None = None
+    kind: WarningKind | None = None
+    limit: int = Field(50, ge=1, le=200)
+
+
+@router.get("", response=WarningList, auth=staff_auth, summary="Early warnings in your scope")
+def list_warnings(request, filters: Query[WarningFilter]):
+    qs = services.visible_warnings(request.auth).select_related("org").defer("org__boundary")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    qs = qs.prefetch_related("evidence", "invited_orgs")
+    rows = list(qs.order_by("-created_at")[: filters.limit])
+    return {"count": qs.count(), "results": [warning_out(w) for w in rows]}
+
+
+@router.get("/{int:warning_id}", response=WarningOut, auth=staff_auth, summary="One warning")
+def get_warning(request, warning_id: int):
+    return warning_out(services.access_warning(request.auth, warning_id))
+
+
+class StepIn(Schema):
+    note: str = Field("", max_length=4000)
+    invited_org_ids: list[int] = []
+
+
+def _step(action: str):
+    def view(request, warning_id: int, payload: StepIn):
+        warning = services.access_warning(request.auth, warning_id)
+        warning = services.act(
+            warning,
+            action,
+            actor=request.auth,
+            note=payload.note,
+            invited_org_ids=payload.invited_org_ids,
+            request=request,
+        )
+        return warning_out(services.access_warning(request.auth, warning.pk))
+
+    view.__name__ = f"warning_{action}"
+    return view
+
+
+for _action in services.TRANSITIONS:
+    router.post(
+        f"/{{int:warning_id}}/{_action}",
+        response=WarningOut,
+        auth=staff_auth,
+        summary=f"Warning step: {_action}",
+    )(_step(_action))
+
+
+class HotQuery(Schema):
+    month: str | None = Field(None, max_length=7)
+
+
+@hot_router.get("", auth=staff_auth, summary="Monthly hot topic")
+def hot(request, query: Query[HotQuery]):
+    return hot_topics.report(request.auth, hot_topics.parse_month(query.month))
