@@ -488,6 +488,23 @@ def add_closure(request, position_id: int, payload: ClosureIn):
     )
 
 
+@router.delete(
+    "/{int:position_id}/closures/{int:closure_id}",
+    response=PositionOut,
+    auth=staff_auth,
+    summary="Cancel a closure",
+)
+def remove_closure(request, position_id: int, closure_id: int):
+    from django.http import Http404
+
+    position = access.get_position_for(request.auth, position_id, write=True)
+    closure = position.closures.filter(pk=closure_id).first()
+    if closure is None:
+        raise Http404
+    services.remove_closure(closure, actor=request.auth, request=request)
+    return position_out(access.get_position_for(request.auth, position_id), staff=True)
+
+
 class ChangeOut(Schema):
     at: datetime
     action: str
