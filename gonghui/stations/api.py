@@ -17,7 +17,7 @@ from gonghui.core.coords import gcj02_to_wgs84, to_gcj02
 from gonghui.core.errors import Throttled
 from gonghui.orgs.geo import CRS_CHOICES, validate_point
 from gonghui.stations import access, hours, services
-from gonghui.stations.choices import AMENITY_BITS, Amenity, Kind, Status
+from gonghui.stations.choices import AMENITY_BITS, Kind, Status
 from gonghui.stations.index import index
 from gonghui.stations.models import Position, PositionChange
 
@@ -566,6 +566,3 @@ def assess(request, position_id: int, payload: AssessmentIn):
             "scores": a.scores,
         },
     )
-
-
-AMENITY_LABELS = {a.value: str(a.label) for a in Amenity}

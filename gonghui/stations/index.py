@@ -191,10 +191,6 @@ class StationIndex:
                     self.builds += 1
         return snap
 
-    def use(self, snapshot: Snapshot) -> None:
-        """Serve from a prepared snapshot (benchmarks; the version check still applies)."""
-        self._snapshot = snapshot
-
     def nearest(
         self,
         lat: float,

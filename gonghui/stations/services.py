@@ -215,7 +215,7 @@ def update_position(position: Position, data: dict, *, actor, request=None) -> P
         audit.record(
             "station.update", actor=actor, obj=locked, request=request, fields=sorted(changes)
         )
-        if INDEXED & set(changes) or "lat" in changes:
+        if INDEXED & set(changes):
             bump_version()
     return locked
 
