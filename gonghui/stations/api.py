@@ -22,6 +22,7 @@ from gonghui.stations.index import index
 from gonghui.stations.models import Position, PositionChange
 
 router = Router(tags=["stations"])
+KIND_VALUES = list(Kind.values)  # the index's kind codes are positions in this list
 staff_auth = [StaffSession(), StaffBearer()]
 
 PAGE_SIZE = 50
@@ -129,6 +130,7 @@ def nearby_results(
     mask = amenity_mask(list(amenities))
     kinds = check_kinds(list(kinds))
     when = moment(at)
+    snap = index.snapshot()
     hits = index.nearest(
         g_lat,
         g_lng,
@@ -137,38 +139,31 @@ def nearby_results(
         open_at=when if open_now else None,
         radius_m=radius_m,
         limit=limit,
+        snapshot=snap,
     )
-    positions = Position.objects.in_bulk([h.id for h in hits])
-    closures: dict[int, list] = {}
-    for c in services.Closure.objects.filter(position_id__in=list(positions)):
-        closures.setdefault(c.position_id, []).append((c.start, c.end))
     results = []
     for h in hits:
-        p = positions.get(h.id)
-        if p is None:  # deleted since the index was built
-            continue
-        ans = hours.answer(
-            hours.schedule_of(p, closures.get(p.pk, [])),
-            in_service=p.status == Status.OPEN,
-            at=when,
-        )
-        out_lat, out_lng = point_out(p.lat, p.lng, crs)
+        # Everything comes from the snapshot: it is as fresh as the version row.
+        name, address, stars, amenity_codes = snap.meta[h.row]
+        lat_g, lng_g = float(snap.lat[h.row]), float(snap.lng[h.row])
+        ans = hours.answer(snap.schedules[h.row], in_service=bool(snap.in_service[h.row]), at=when)
+        out_lat, out_lng = point_out(lat_g, lng_g, crs)
         results.append(
             {
-                "id": p.pk,
-                "name": p.name,
-                "kind": p.kind,
+                "id": h.id,
+                "name": name,
+                "kind": KIND_VALUES[int(snap.kind[h.row])],
                 "distance_m": round(h.distance_m),
                 "open_now": ans.open_now,
                 "opens_at": ans.opens_at,
                 "closes_at": ans.closes_at,
-                "amenities": p.amenities,
-                "address": p.address,
+                "amenities": amenity_codes,
+                "address": address,
                 "lat": out_lat,
                 "lng": out_lng,
-                "gcj02": [p.lat, p.lng],
-                "wgs84": list(point_out(p.lat, p.lng, "wgs84")),
-                "stars": p.stars,
+                "gcj02": [lat_g, lng_g],
+                "wgs84": list(point_out(lat_g, lng_g, "wgs84")),
+                "stars": stars,
             }
         )
     return {
