@@ -201,6 +201,33 @@ def _http_load(
     return sorted(x for lst in lat for x in lst), sum(errors), time.perf_counter() - start
 
 
+def _stale_after_write(port: int, path: str, env: dict) -> int:
+    """Suspend the first station of ``path`` from another process; count stale answers."""
+    import json
+
+    from benchmarks.bench_http import request
+
+    for _ in range(4):  # make sure both workers have built their index
+        request(port, "GET", path)
+    status, body = request(port, "GET", path)
+    first = json.loads(body)["results"][0]["id"]
+    code = (
+        "from django.db import transaction\n"
+        "from gonghui.stations.index import bump_version\n"
+        "from gonghui.stations.models import Position\n"
+        "with transaction.atomic():\n"
+        f"    Position.objects.filter(pk={first}).update(status='suspended')\n"
+        "    bump_version()\n"
+    )
+    manage(["shell", "-c", code], env)
+    stale = 0
+    for _ in range(40):
+        status, body = request(port, "GET", path)  # a new connection each time
+        ids = [r["id"] for r in json.loads(body)["results"]]
+        stale += first in ids
+    return stale
+
+
 def through_http() -> list[dict]:
     from benchmarks.bench_http import free_port, request, server_env, stop_server, wait_for_health
 
@@ -259,6 +286,7 @@ def through_http() -> list[dict]:
             import json
 
             n_results = len(json.loads(body)["results"])
+            stale = _stale_after_write(port, paths[0], env)
             rows += [
                 row(
                     "stations http (city demo network, 8,300 warm): nearby p95, 1 client",
@@ -276,7 +304,17 @@ def through_http() -> list[dict]:
                     f"p50 {percentile(many, 50) * 1000:.1f} ms, {len(many) / elapsed:.0f} req/s, "
                     "2 gunicorn workers on the shared 2-core machine",
                 ),
+                row(
+                    "stations http: answers still showing a station suspended by another process",
+                    stale,
+                    "of 40",
+                    "<= 0",
+                    "manage.py shell suspends the nearest station and changes the version row; "
+                    "40 new connections then spread over both gunicorn workers",
+                ),
             ]
+            if stale:
+                raise RuntimeError(f"{stale} of 40 answers came from a stale index")
         finally:
             stop_server(proc)
     return rows

@@ -17,11 +17,12 @@ from gonghui.core.coords import gcj02_to_wgs84, to_gcj02
 from gonghui.core.errors import Throttled
 from gonghui.orgs.geo import CRS_CHOICES, validate_point
 from gonghui.stations import access, hours, services
-from gonghui.stations.choices import AMENITY_BITS, Amenity, Kind, Status
+from gonghui.stations.choices import AMENITY_BITS, Kind, Status
 from gonghui.stations.index import index
 from gonghui.stations.models import Position, PositionChange
 
 router = Router(tags=["stations"])
+KIND_VALUES = list(Kind.values)  # the index's kind codes are positions in this list
 staff_auth = [StaffSession(), StaffBearer()]
 
 PAGE_SIZE = 50
@@ -129,6 +130,7 @@ def nearby_results(
     mask = amenity_mask(list(amenities))
     kinds = check_kinds(list(kinds))
     when = moment(at)
+    snap = index.snapshot()
     hits = index.nearest(
         g_lat,
         g_lng,
@@ -137,38 +139,31 @@ def nearby_results(
         open_at=when if open_now else None,
         radius_m=radius_m,
         limit=limit,
+        snapshot=snap,
     )
-    positions = Position.objects.in_bulk([h.id for h in hits])
-    closures: dict[int, list] = {}
-    for c in services.Closure.objects.filter(position_id__in=list(positions)):
-        closures.setdefault(c.position_id, []).append((c.start, c.end))
     results = []
     for h in hits:
-        p = positions.get(h.id)
-        if p is None:  # deleted since the index was built
-            continue
-        ans = hours.answer(
-            hours.schedule_of(p, closures.get(p.pk, [])),
-            in_service=p.status == Status.OPEN,
-            at=when,
-        )
-        out_lat, out_lng = point_out(p.lat, p.lng, crs)
+        # Everything comes from the snapshot: it is as fresh as the version row.
+        name, address, stars, amenity_codes = snap.meta[h.row]
+        lat_g, lng_g = float(snap.lat[h.row]), float(snap.lng[h.row])
+        ans = hours.answer(snap.schedules[h.row], in_service=bool(snap.in_service[h.row]), at=when)
+        out_lat, out_lng = point_out(lat_g, lng_g, crs)
         results.append(
             {
-                "id": p.pk,
-                "name": p.name,
-                "kind": p.kind,
+                "id": h.id,
+                "name": name,
+                "kind": KIND_VALUES[int(snap.kind[h.row])],
                 "distance_m": round(h.distance_m),
                 "open_now": ans.open_now,
                 "opens_at": ans.opens_at,
                 "closes_at": ans.closes_at,
-                "amenities": p.amenities,
-                "address": p.address,
+                "amenities": amenity_codes,
+                "address": address,
                 "lat": out_lat,
                 "lng": out_lng,
-                "gcj02": [p.lat, p.lng],
-                "wgs84": list(point_out(p.lat, p.lng, "wgs84")),
-                "stars": p.stars,
+                "gcj02": [lat_g, lng_g],
+                "wgs84": list(point_out(lat_g, lng_g, "wgs84")),
+                "stars": stars,
             }
         )
     return {
@@ -488,6 +483,23 @@ def add_closure(request, position_id: int, payload: ClosureIn):
     )
 
 
+@router.delete(
+    "/{int:position_id}/closures/{int:closure_id}",
+    response=PositionOut,
+    auth=staff_auth,
+    summary="Cancel a closure",
+)
+def remove_closure(request, position_id: int, closure_id: int):
+    from django.http import Http404
+
+    position = access.get_position_for(request.auth, position_id, write=True)
+    closure = position.closures.filter(pk=closure_id).first()
+    if closure is None:
+        raise Http404
+    services.remove_closure(closure, actor=request.auth, request=request)
+    return position_out(access.get_position_for(request.auth, position_id), staff=True)
+
+
 class ChangeOut(Schema):
     at: datetime
     action: str
@@ -549,6 +561,3 @@ def assess(request, position_id: int, payload: AssessmentIn):
             "scores": a.scores,
         },
     )
-
-
-AMENITY_LABELS = {a.value: str(a.label) for a in Amenity}

@@ -133,7 +133,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assess": assess_form,
         "photo": photo_form,
     }
-    if request.method == "POST":
+    if request.method == "POST" and action == "remove_closure":
+        closure = position.closures.filter(pk=request.POST.get("closure") or 0).first()
+        if closure is None:
+            raise Http404
+        try:
+            services.remove_closure(closure, actor=request.user, request=request)
+        except ServiceError as exc:
+            error = _message(exc)
+        else:
+            return redirect(reverse("stations_console:detail", args=[pk]) + "?done=closure")
+    elif request.method == "POST":
         form = bound.get(action)
         if form is None:
             error = _("未知的操作。")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -70,6 +70,9 @@ class Snapshot:
     in_service: np.ndarray
     schedules: list
     cells: dict[tuple[int, int], np.ndarray]
+    # Per row: (name, address, stars, amenities): what a search answer shows, so that
+    # answering needs no query beyond the version check.
+    meta: list = field(default_factory=list)
 
     @classmethod
     def empty(cls, version: int) -> Snapshot:
@@ -92,7 +95,8 @@ def _cell(lat: float, lng: float) -> tuple[int, int]:
 
 
 def build_arrays(version: int, rows: list[tuple], closures: dict[int, list]) -> Snapshot:
-    """Build a snapshot from (id, lat, lng, mask, kind, status, hours, holidays) rows."""
+    """Build a snapshot from (id, lat, lng, mask, kind, status, hours, holidays[, name,
+    address, stars, amenities]) rows."""
     n = len(rows)
     if not n:
         return Snapshot.empty(version)
@@ -123,7 +127,8 @@ def build_arrays(version: int, rows: list[tuple], closures: dict[int, list]) -> 
         bounds = np.concatenate([[0], change, [n]])
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):
             cells[(int(keys[a, 0]), int(keys[a, 1]))] = order[a:b]
-    return Snapshot(version, ids, lat, lng, mask, kind, in_service, schedules, cells)
+    meta = [tuple(r[8:12]) if len(r) >= 12 else ("", "", 0, []) for r in rows]
+    return Snapshot(version, ids, lat, lng, mask, kind, in_service, schedules, cells, meta)
 
 
 def load_snapshot() -> Snapshot:
@@ -142,6 +147,10 @@ def load_snapshot() -> Snapshot:
                 "status",
                 "hours",
                 "closed_on_holidays",
+                "name",
+                "address",
+                "stars",
+                "amenities",
             )
         )
         closures: dict[int, list] = {}
@@ -190,10 +199,6 @@ class StationIndex:
                     self._snapshot = snap
                     self.builds += 1
         return snap
-
-    def use(self, snapshot: Snapshot) -> None:
-        """Serve from a prepared snapshot (benchmarks; the version check still applies)."""
-        self._snapshot = snapshot
 
     def nearest(
         self,

@@ -188,3 +188,49 @@ def test_the_registry_page_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = client.get("/console/stations/").content.decode()
     assert "更多19" in body
+
+
+def test_creating_and_closing_through_the_console(street_handler, wangjing, outsider):
+    from gonghui.stations.models import Closure
+
+    client = street_handler.browser()
+    form = {
+        "kind": "warm_station",
+        "name": "控制台新建驿站",
+        "owner": wangjing.pk,
+        "host_kind": "bank",
+        "address": "朝阳区望京街道某银行",
+        "lat": WANGJING[0],
+        "lng": WANGJING[1],
+        "crs": "gcj02",
+        "amenities": ["water", "charging"],
+        "served_groups": ["outdoor"],
+        **{f"day{i}": "09:00-17:00" for i in range(5)},
+        "day5": "",
+        "day6": "",
+    }
+    r = client.post("/console/stations/new/", form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    p = Position.objects.get(name="控制台新建驿站")
+    assert p.hours[4] == [["09:00", "17:00"]] and p.hours[5] == [] and p.owner == wangjing
+    r = client.post(
+        f"/console/stations/{p.pk}/",
+        {"action": "closure", "start": "2025-10-01", "end": "2025-10-07", "reason": "国庆"},
+    )
+    assert r.status_code == 302 and Closure.objects.filter(position=p).count() == 1
+    closure = Closure.objects.get(position=p)
+    assert (
+        outsider.browser()
+        .post(f"/console/stations/{p.pk}/", {"action": "remove_closure", "closure": closure.pk})
+        .status_code
+        == 404
+    )
+    r = client.post(
+        f"/console/stations/{p.pk}/", {"action": "remove_closure", "closure": closure.pk}
+    )
+    assert r.status_code == 302 and not Closure.objects.filter(position=p).exists()
+    assert p.changes.filter(action="closure").count() == 2
+    # A street handler cannot hand a station to the district above.
+    district = Org.objects.get(admin_code="110105")
+    r = client.post("/console/stations/new/", {**form, "owner": district.pk, "name": "越权"})
+    assert r.status_code == 422 and not Position.objects.filter(name="越权").exists()

@@ -236,3 +236,22 @@ def test_the_public_answer_leaves_out_the_contact_persons_name(client, make_posi
         .json()
     )
     assert staff["contact_name"] == "王师傅"
+
+
+def test_a_search_shows_the_new_name_and_stars_at_once(client, make_position, city_admin):
+    p = make_position()
+    q = {"lat": WANGJING[0], "lng": WANGJING[1], "crs": "gcj02"}
+    assert client.get("/api/v1/stations/nearby", q).json()["results"][0]["name"] == "望京暖心驿站"
+    services.update_position(
+        p, {"name": "望京暖心驿站（新址）", "address": "新地址1号"}, actor=city_admin.user
+    )
+    services.assess(
+        p,
+        scores={
+            c: 95 for c in ("facilities", "hours", "signage", "cleanliness", "usage", "ratings")
+        },
+        assessed_on=datetime(2025, 1, 2).date(),
+        actor=city_admin.user,
+    )
+    hit = client.get("/api/v1/stations/nearby", q).json()["results"][0]
+    assert (hit["name"], hit["address"], hit["stars"]) == ("望京暖心驿站（新址）", "新地址1号", 5)

@@ -183,3 +183,23 @@ def test_moving_a_point_locates_it_again(city_admin, make_position):
     assert r.status_code == 200, r.content
     assert r.json()["district"]["name"] == "海淀区总工会"
     assert abs(r.json()["wgs84"]["lat"] - 39.9834) < 1e-5
+
+
+def test_cancel_closure_matrix(personas, make_position, city_admin):
+    from datetime import date
+
+    from gonghui.stations import services
+
+    p = make_position()
+    closures = {
+        name: services.add_closure(
+            p, start=date(2025, 5, 1), end=date(2025, 5, 5), actor=city_admin.user
+        )
+        for name in MATRIX_WRITE
+    }
+
+    def req(persona):
+        return persona.api().delete(f"/api/v1/stations/{p.pk}/closures/{closures[persona.name].pk}")
+
+    check_matrix(personas, req, MATRIX_WRITE)
+    assert Closure.objects.filter(position=p).count() == 2  # the outsider's and the courier's stay

@@ -101,6 +101,8 @@ def test_reporting_a_problem_files_a_services_appeal_at_the_station(
     assert appeal.category == "services"
     assert p.name in appeal.text and "饮水机坏了" in appeal.text
     assert appeal.district.admin_code == "110105"
+    # No street polygons: the district federation dispatches it (docs/stations.md).
+    assert appeal.dispatcher_org.admin_code == "110105"
     assert PositionReport.objects.get().position == p
     with pytest.raises(ValidationError):
         services.report_problem(p, worker=courier.worker, text="坏")
