@@ -41,8 +41,10 @@ from gonghui.members.models import (
     MemberEvent,
     MembershipPeriod,
     NumberCounter,
+    RoutingRule,
     Transfer,
 )
+from gonghui.members.routing import DEFAULT_RULES
 from gonghui.members.services import today
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Enterprise, Org
@@ -143,6 +145,11 @@ def seed_members(scale_name: str, *, seed_value: int = 12351, progress: bool = F
 
 def _seed(scale: Scale, rng: random.Random, fake: Faker, progress: bool) -> int:
     rows = 0
+    # A flushed database (browser tests) has lost the rules the data migration loaded.
+    if not RoutingRule.objects.exists():
+        RoutingRule.objects.bulk_create(
+            [RoutingRule(priority=p, target=t, note=n) for p, t, n in DEFAULT_RULES]
+        )
     districts = {o.pk: o for o in Org.objects.filter(kind=OrgKind.DISTRICT).defer("boundary")}
     streets = list(Org.objects.filter(kind=OrgKind.STREET).defer("boundary").order_by("path"))
     holders = list(
