@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError
@@ -35,6 +36,20 @@ from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Enterprise
 
 PAGE_SIZE = 30
+
+# What each member event reads as on the 360° timeline.
+EVENT_LABELS = {
+    "joined": gettext_lazy("入会"),
+    "resumed": gettext_lazy("重新入会"),
+    "imported": gettext_lazy("名册导入"),
+    "transfer_requested": gettext_lazy("申请转会"),
+    "transfer_released": gettext_lazy("原工会确认转出"),
+    "transferred": gettext_lazy("转会完成"),
+    "transfer_declined": gettext_lazy("新工会不予接收"),
+    "lapse": gettext_lazy("会籍中断"),
+    "resume": gettext_lazy("恢复会籍"),
+    "end": gettext_lazy("终止会籍"),
+}
 
 
 def _error(exc: Exception) -> str:
@@ -171,7 +186,12 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     from gonghui.core import pii
 
     timeline = [
-        {"at": e.at, "kind": "member", "label": e.action, "note": e.note}
+        {
+            "at": e.at,
+            "kind": "member",
+            "label": EVENT_LABELS.get(e.action, e.action),
+            "note": e.note,
+        }
         for e in member.events.all()
     ]
     timeline += _appeals_of(request, member)

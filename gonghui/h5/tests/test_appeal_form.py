@@ -213,7 +213,7 @@ def test_it_shows_the_home_tiles_as_links(client):
     assert 'href="/h5/appeal/new/"' in html
     assert 'href="/h5/track/"' in html
     assert 'href="/h5/stations/"' in html
-    assert 'href="/h5/members/join/"' in html
+    assert 'href="/h5/members/join/"' in html and 'href="/h5/members/me/"' in html
     assert "即将开放" not in html  # every module on the home page is live
 
 
