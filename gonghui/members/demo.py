@@ -456,7 +456,7 @@ def _seed(scale: Scale, rng: random.Random, fake: Faker, progress: bool) -> int:
                     plan=plan,
                     number=3,
                     title="建设母婴关爱室",
-                    metric="manual",
+                    metric="mother_baby_rooms_built",
                     target=15,
                     owner="女职工部",
                     reported=rng.randint(0, 15),

@@ -195,6 +195,7 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         for e in member.events.all()
     ]
     timeline += _appeals_of(request, member)
+    timeline += _checkins_of(member)
     timeline.sort(key=lambda item: item["at"], reverse=True)
     can_decide = bool(access.roles_over(request.user, member.org) & workflow.DECIDERS)
     return render(
@@ -235,6 +236,25 @@ def _appeals_of(request: HttpRequest, member: Member) -> list[dict]:
             "url": f"/console/appeals/{a.pk}/",
         }
         for a in appeals
+    ]
+
+
+def _checkins_of(member: Member) -> list[dict]:
+    """The stations the member used while signed in (anonymous check-ins name nobody)."""
+    from gonghui.stations.choices import Amenity
+    from gonghui.stations.services import checkins_of_worker
+
+    if not member.worker_id:
+        return []
+    return [
+        {
+            "at": c.at,
+            "kind": "checkin",
+            "label": _("到站使用：%(station)s") % {"station": c.position.name},
+            "note": "、".join(str(Amenity(u).label) for u in c.used if u in Amenity.values),
+            "url": f"/h5/stations/{c.position_id}/",
+        }
+        for c in checkins_of_worker(member.worker_id)
     ]
 
 

@@ -511,3 +511,33 @@ def add_photo(position: Position, *, data: bytes, caption: str = "", actor, requ
         _history(position, ChangeAction.UPDATE, actor=actor, changes={"photo": [None, photo.pk]})
         audit.record("station.photo", actor=actor, obj=position, request=request)
     return photo
+
+
+# --- what other apps read -----------------------------------------------------------------
+
+
+def count_opened(org: Org, start: date, end: date, *, kind: str) -> int:
+    """Count positions of ``kind`` registered under ``org``'s subtree from start to end.
+
+    A drive plan's "build N warm stations" task reads its progress from here.
+    """
+    return (
+        Position.objects.filter(
+            kind=kind,
+            owner__path__startswith=org.path,
+            created_at__date__gte=start,
+            created_at__date__lte=end,
+        )
+        .exclude(status=Status.CLOSED)
+        .count()
+    )
+
+
+def checkins_of_worker(worker_id: int, *, limit: int = 50) -> list[CheckIn]:
+    """Return a signed-in worker's latest check-ins, newest first, with their stations."""
+    return list(
+        CheckIn.objects.filter(worker_id=worker_id)
+        .select_related("position")
+        .only("at", "used", "position__id", "position__name")
+        .order_by("-at")[:limit]
+    )

@@ -198,6 +198,68 @@ def test_member_360_shows_their_appeals(personas, member):
     assert appeal.ticket_no in body
 
 
+def test_member_360_shows_the_stations_they_used(personas, member, wangjing):
+    from gonghui.stations import services as stations
+
+    position = stations.create_position(
+        {
+            "kind": "warm_station",
+            "name": "望京测试暖心驿站",
+            "owner": wangjing,
+            "host_kind": "shop",
+            "host_name": "便利店",
+            "address": "朝阳区望京街道阜通东大街1号",
+            "lat": 39.9968,
+            "lng": 116.4803,
+            "crs": "gcj02",
+            "amenities": ["water", "charging"],
+            "served_groups": ["delivery"],
+            "hours": [[["00:00", "24:00"]] for _ in range(7)],
+        },
+        actor=personas["city_admin"].user,
+    )
+    stations.check_in(position, device="device-1", used=["charging"], worker=member.worker)
+    stations.check_in(position, device="device-2", used=["water"])  # anonymous: nobody's
+
+    body = personas["city_admin"].browser().get(f"/console/members/{member.pk}/").content.decode()
+    assert body.count("望京测试暖心驿站") == 1
+    assert "充电" in body
+
+
+def test_drive_plans_count_the_warm_stations_built_live(personas, wangjing):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from gonghui.members import drives
+    from gonghui.stations import services as stations
+
+    today = timezone.localdate()
+    count = drives.SOURCES["stations_built"].fn
+    before = count(wangjing.parent, today - timedelta(days=1), today)
+    stations.create_position(
+        {
+            "kind": "warm_station",
+            "name": "望京新建暖心驿站",
+            "owner": wangjing,
+            "host_kind": "shop",
+            "host_name": "便利店",
+            "address": "朝阳区望京街道阜通东大街2号",
+            "lat": 39.9968,
+            "lng": 116.4803,
+            "crs": "gcj02",
+            "amenities": ["water"],
+            "served_groups": ["delivery"],
+            "hours": [[["08:00", "20:00"]] for _ in range(7)],
+        },
+        actor=personas["city_admin"].user,
+    )
+    assert count(wangjing.parent, today - timedelta(days=1), today) == before + 1
+    assert count(wangjing.parent, date(2020, 1, 1), date(2020, 12, 31)) == 0
+    haidian = wangjing.parent.parent.children.get(admin_code="110108")
+    assert count(haidian, today, today) == 0
+
+
 def test_a_handler_approves_and_rejects_in_the_console(
     personas, courier, make_worker, wangjing, mobile_union
 ):
@@ -422,10 +484,10 @@ def test_meetings_and_drive_progress(personas, wangjing, member):
     DriveTask.objects.create(
         plan=plan,
         number=2,
-        title="建设暖心驿站",
-        metric="stations_built",
-        target=30,
-        owner="服务中心",
+        title="建设母婴关爱室",
+        metric="manual",
+        target=15,
+        owner="女职工部",
     )
     DriveTask.objects.create(
         plan=plan,
