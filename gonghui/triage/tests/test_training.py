@@ -61,3 +61,21 @@ def test_it_imports_the_laws_once_with_if_empty():
     call_command("import_laws", "--if-empty", verbosity=0)
     call_command("import_laws", verbosity=0)
     assert Article.objects.count() == before == 1510
+
+
+def test_it_scores_exactly_as_the_scikit_learn_pipeline(triage_model):
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from gonghui.triage import text as tx
+
+    texts = [r.text for r in data.synthetic_rows()[:40]]
+    vectorizer = TfidfVectorizer(analyzer=tx.features, sublinear_tf=True)
+    vectorizer.vocabulary_ = {k: v for k, v in triage_model.vocabulary.items()}
+    vectorizer.idf_ = triage_model.idf
+    x = vectorizer.transform(texts).toarray()
+    logits = x @ triage_model.coef + triage_model.intercept
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    got = np.array([triage_model.scores(t)[0] for t in texts])
+    assert np.allclose(got, expected, atol=1e-9)
