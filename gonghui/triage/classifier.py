@@ -134,7 +134,7 @@ def save(model: Model, path: Path | None = None) -> Path:
     return path
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # get_model trains and then sets the model while holding it
 _current: Model | None = None
 
 

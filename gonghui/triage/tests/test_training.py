@@ -54,6 +54,18 @@ def test_it_trains_writes_and_loads_the_model(settings, tmp_path, triage_model):
 
 
 @pytest.mark.django_db
+def test_it_trains_a_model_on_first_use_when_there_is_no_file(settings, tmp_path, triage_model):
+    settings.TRIAGE_MODEL_PATH = tmp_path / "none" / "model.joblib"
+    try:
+        classifier.set_model(None)
+        model = classifier.get_model()  # must not wait on its own lock
+        assert model.meta["data_sha256"] == triage_model.meta["data_sha256"]
+        assert settings.TRIAGE_MODEL_PATH.exists()
+    finally:
+        classifier.set_model(triage_model)
+
+
+@pytest.mark.django_db
 def test_it_imports_the_laws_once_with_if_empty():
     from gonghui.knowledge.models import Article
 
