@@ -40,6 +40,13 @@ def run() -> list[dict]:
             f"{result['texts']} texts, one thread",
         ),
         row(
+            "triage: jieba segmentation alone",
+            result["jieba_per_s"],
+            "calls/s",
+            "",
+            f"the ceiling: same texts, mean {result['mean_chars']} characters",
+        ),
+        row(
             "triage: with suggested org",
             result["triage_per_s"],
             "calls/s",
@@ -90,6 +97,13 @@ def measure() -> dict:
         for t in texts:
             services.analyse(t)
     analyse_per_s = rounds * len(texts) / (time.perf_counter() - started)
+    from gonghui.triage.text import words
+
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for t in texts:
+            words(t)
+    jieba_per_s = rounds * len(texts) / (time.perf_counter() - started)
     started = time.perf_counter()
     for t in texts:
         services.triage(t)
@@ -104,6 +118,8 @@ def measure() -> dict:
     return {
         "texts": len(texts),
         "analyse_per_s": round(analyse_per_s),
+        "jieba_per_s": round(jieba_per_s),
+        "mean_chars": round(sum(map(len, texts)) / len(texts)),
         "triage_per_s": round(triage_per_s),
         "search_p50_ms": round(percentile(times, 50), 2),
         "search_p95_ms": round(percentile(times, 95), 2),

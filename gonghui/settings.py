@@ -190,6 +190,18 @@ GONGHUI_MAP_TILE_URL = os.environ.get("GONGHUI_MAP_TILE_URL", "")
 GONGHUI_MAP_TILE_CRS = os.environ.get("GONGHUI_MAP_TILE_CRS", "gcj02")
 GONGHUI_MAP_TILE_ATTRIBUTION = os.environ.get("GONGHUI_MAP_TILE_ATTRIBUTION", "")
 
+# Triage model file (trained by `manage.py train_triage`, or on first use when missing).
+TRIAGE_MODEL_PATH = Path(
+    os.environ.get("GONGHUI_TRIAGE_MODEL", VAR_DIR / "triage" / "model.joblib")
+)
+# Early-warning thresholds (docs/warnings.md lists every key and its default).
+GONGHUI_WARNINGS = {
+    "interval_minutes": int(os.environ.get("WARNING_INTERVAL_MINUTES", "60")),
+    "employer_min_appeals": int(os.environ.get("WARNING_EMPLOYER_MIN_APPEALS", "3")),
+    "employer_window_days": int(os.environ.get("WARNING_EMPLOYER_WINDOW_DAYS", "7")),
+    "surge_alpha": float(os.environ.get("WARNING_SURGE_ALPHA", "0.001")),
+}
+
 # Login throttling: failures per username (and per IP) within the window lock it out.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "30"))

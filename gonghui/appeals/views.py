@@ -247,7 +247,7 @@ def intake_lookup(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             state = "invalid"
     earlier = list(visible.filter(phone_hash=phone_hash)[:10]) if phone_hash else []
-    suggestion = triage.analyse(text[: triage.TEXT_MAX]) if len(text) >= 4 else None
+    suggestion = triage.triage(text[: triage.TEXT_MAX]) if len(text) >= 4 else None
     found_employer = suggestion.employer if suggestion else None
     likely = duplicates.find(
         visible,

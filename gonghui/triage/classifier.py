@@ -10,7 +10,6 @@ import logging
 import math
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,20 +33,46 @@ class Model:
     intercept: np.ndarray
     meta: dict = field(default_factory=dict)
 
+    def _split_vocabulary(self) -> tuple[dict, dict, dict, list]:
+        """Return the vocabulary split by feature kind (word, pair, keyword) and the idf
+        as a list: looking up raw tokens saves building a prefixed string per feature."""
+        split = self.meta.get("_split")
+        if split is None:
+            parts: dict[str, dict] = {"w": {}, "c": {}, "k": {}}
+            for feat, i in self.vocabulary.items():
+                parts[feat[0]][feat[2:]] = i
+            split = (parts["w"], parts["c"], parts["k"], self.idf.tolist())
+            self.meta["_split"] = split
+        return split
+
     def scores(self, text: str) -> tuple[np.ndarray, list[tuple[int, float]]]:
-        """Return class probabilities and the (feature, weight) pairs that were seen."""
-        counts = Counter(tx.features(text))
-        idx, weights = [], []
-        vocab = self.vocabulary
-        for feat, n in counts.items():
-            i = vocab.get(feat)
+        """Return class probabilities and the (feature, weight) pairs that were seen.
+
+        The same sums as ``TfidfVectorizer(analyzer=text.features, sublinear_tf=True)``
+        followed by the linear model (a test checks they agree)."""
+        from gonghui.triage.rules import KEYWORD_PATTERNS, KEYWORD_REPEAT
+
+        word_vocab, pair_vocab, keyword_vocab, idf = self._split_vocabulary()
+        counts: dict[int, int] = {}
+        get = counts.get
+        for w in tx.words(text):
+            i = word_vocab.get(w)
             if i is not None:
-                idx.append(i)
-                weights.append((1.0 + math.log(n)) * self.idf[i])
-        if not idx:
-            logits = self.intercept.copy()
-            return _softmax(logits), []
-        w = np.asarray(weights)
+                counts[i] = get(i, 0) + 1
+        plain = "".join(tx.CJK.findall(text))
+        for j in range(len(plain) - 1):
+            i = pair_vocab.get(plain[j : j + 2])
+            if i is not None:
+                counts[i] = get(i, 0) + 1
+        for category, pattern in KEYWORD_PATTERNS:
+            i = keyword_vocab.get(category)
+            if i is not None and pattern.search(text):
+                counts[i] = get(i, 0) + KEYWORD_REPEAT
+        if not counts:
+            return _softmax(self.intercept.copy()), []
+        idx = list(counts)
+        log = math.log
+        w = np.array([(1.0 + log(n)) * idf[i] for i, n in counts.items()])
         w /= math.sqrt(float(w @ w))
         logits = w @ self.coef[idx] + self.intercept
         return _softmax(logits), list(zip(idx, w.tolist(), strict=True))
@@ -103,12 +128,13 @@ def save(model: Model, path: Path | None = None) -> Path:
     path = path or model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     model.meta.pop("_inverse", None)
+    model.meta.pop("_split", None)
     joblib.dump(model, path)
     path.with_suffix(".json").write_text(json.dumps(model.meta, ensure_ascii=False, indent=2))
     return path
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # get_model trains and then sets the model while holding it
 _current: Model | None = None
 
 

@@ -31,6 +31,7 @@ CATEGORY_KEYWORDS: list[tuple[str, str]] = [
     ("feedback", r"建议|意见|工会工作人员|服务态度|态度很差|打不进|占线|不满意"),
 ]
 KEYWORD_PATTERNS = [(c, re.compile(p)) for c, p in CATEGORY_KEYWORDS]
+KEYWORD_REPEAT = 3  # keyword hints count three times: few, and each a strong signal
 
 KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("complaint", re.compile(r"投诉|举报")),
@@ -68,7 +69,7 @@ URGENT_PATTERNS = [
 
 
 def keyword_features(text: str) -> list[str]:
-    return [f"k:{c}" for c, p in KEYWORD_PATTERNS if p.search(text)]
+    return [f"k:{c}" for c, p in KEYWORD_PATTERNS if p.search(text)] * KEYWORD_REPEAT
 
 
 def kind(text: str) -> str:

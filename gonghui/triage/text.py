@@ -115,11 +115,10 @@ def features(text: str) -> list[str]:
     plain = "".join(CJK.findall(text))
     from gonghui.triage.rules import keyword_features
 
-    # Keyword hints count three times: they are few, and each is a strong signal.
     return (
         [f"w:{w}" for w in ws]
         + [f"c:{plain[i : i + 2]}" for i in range(len(plain) - 1)]
-        + keyword_features(text) * 3
+        + keyword_features(text)
     )
 
 

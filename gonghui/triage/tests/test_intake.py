@@ -143,4 +143,5 @@ def test_it_shows_the_operator_the_suggestion_and_articles_while_typing(city_adm
         .content.decode()
     )
     assert "智能分类建议" in page and "拖欠工资与劳动报酬" in page
+    assert "建议承办单位" in page
     assert "相关法条" in page and "《" in page
