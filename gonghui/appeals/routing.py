@@ -77,6 +77,14 @@ def _target(
     raise ValueError(f"unknown routing target {target!r}")
 
 
+def direct(org: Org) -> Route:
+    """Route to an org the channel names (a station's owner); the city only queues it."""
+    city = Org.objects.defer("boundary").get(kind=OrgKind.CITY)
+    if org.kind == OrgKind.CITY:
+        return Route(city, None, None, "兜底：市总工会派单中心")
+    return Route(city, org, None, "由渠道指定的承办单位（如服务阵地的管理单位）")
+
+
 def route(
     *, category: str, enterprise: Enterprise | None, street: Org | None, district: Org | None
 ) -> Route:

@@ -70,6 +70,9 @@ class Intake:
     crs: str = "wgs84"
     employer_name: str = ""
     employer_uscc: str = ""
+    # Set when the channel already knows who handles it (a station's owner org for a
+    # problem reported at that station): routing then dispatches straight there.
+    to_org: Org | None = None
 
 
 def _choice(value, choices, code: str, message: str):
@@ -192,9 +195,12 @@ def create_appeal(
         street = enterprise.street
     if district is None and street is not None:
         district = Org.objects.defer("boundary").filter(pk=street.parent_id).first()
-    route = routing.route(
-        category=category, enterprise=enterprise, street=street, district=district
-    )
+    if intake.to_org is not None:
+        route = routing.direct(intake.to_org)
+    else:
+        route = routing.route(
+            category=category, enterprise=enterprise, street=street, district=district
+        )
 
     now = timezone.now()
     try:

@@ -373,8 +373,8 @@ def average_rating(position: Position) -> tuple[float | None, int]:
 
 
 def report_problem(position: Position, *, worker, text: str, request=None) -> PositionReport:
-    """File an appeal (category services) about a station, located at the station's point,
-    so routing sends it to the street the station stands in (the owner org or below it)."""
+    """File an appeal (category services) about a station, dispatched straight to the
+    station's owner org, which is the one that can fix it; the point is kept too."""
     from gonghui.appeals import services as appeals
 
     if worker is None:
@@ -392,6 +392,7 @@ def report_problem(position: Position, *, worker, text: str, request=None) -> Po
         lat=position.lat,
         lng=position.lng,
         crs="gcj02",
+        to_org=position.owner,
     )
     if len((text or "").strip()) < 5:
         raise ValidationError(_("请用至少5个字说明遇到的问题。"), code="invalid_text")

@@ -171,3 +171,19 @@ def test_it_follows_edits_of_the_routing_table(wangjing, chaoyang, unionised_emp
     # With no rule left, the city still receives it.
     RoutingRule.objects.update(active=False)
     assert (route().dispatcher_org.admin_code, route().assigned_org) == ("110000", None)
+
+
+def test_it_dispatches_straight_to_an_org_the_channel_names(db):
+    wangjing = Org.objects.get(admin_code="110105026")
+    appeal, _ = services.create_appeal(
+        services.Intake(
+            text="驿站的饮水机坏了好几天，没有人来修。", phone="13912345678", to_org=wangjing
+        )
+    )
+    assert appeal.status == "dispatched" and appeal.assigned_org == wangjing
+    assert appeal.dispatcher_org.kind == "city"
+    city = Org.objects.get(kind="city")
+    queued, _ = services.create_appeal(
+        services.Intake(text="想咨询一下市总工会的服务项目。", phone="13912345678", to_org=city)
+    )
+    assert queued.status == "received" and queued.assigned_org is None

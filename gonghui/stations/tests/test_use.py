@@ -101,8 +101,9 @@ def test_reporting_a_problem_files_a_services_appeal_at_the_station(
     assert appeal.category == "services"
     assert p.name in appeal.text and "饮水机坏了" in appeal.text
     assert appeal.district.admin_code == "110105"
-    # No street polygons: the district federation dispatches it (docs/stations.md).
-    assert appeal.dispatcher_org.admin_code == "110105"
+    # Straight to the owner org, which can fix it, with its deadlines running.
+    assert appeal.status == "dispatched" and appeal.assigned_org == wangjing
+    assert appeal.accept_by is not None and appeal.resolve_by is not None
     assert PositionReport.objects.get().position == p
     with pytest.raises(ValidationError):
         services.report_problem(p, worker=courier.worker, text="坏")
