@@ -477,7 +477,16 @@ def _seed(scale: Scale, rng: random.Random, fake: Faker, progress: bool) -> int:
                     target=40,
                     owner="各街道",
                 ),
+                DriveTask(
+                    plan=plan,
+                    number=6,
+                    title="开展送温暖、送清凉走访",
+                    metric="manual",
+                    target=2000,
+                    owner="职工服务中心",
+                    reported=rng.randint(0, 2000),
+                ),
             ]
         )
-        rows += 6
+        rows += 7
     return rows

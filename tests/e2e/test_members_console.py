@@ -37,11 +37,11 @@ def test_a_district_supervisor_sees_statistics_and_drive_charts(
     plan = page.locator("[data-testid^=plan-]")
     expect(plan).to_have_count(1)
     expect(plan.locator(".drive-chart")).to_have_attribute("data-ready", "1")
-    task = plan.get_by_test_id("task-3")  # 母婴关爱室: reported by hand
+    task = plan.get_by_test_id("task-6")  # 送温暖走访: reported by hand
     task.get_by_label("填报进度").fill("9")
     task.get_by_role("button", name="填报").click()
     expect(page.get_by_role("status")).to_contain_text("进度已填报")
-    expect(plan.get_by_test_id("task-3").locator(".progress-value")).to_have_text("9")
+    expect(plan.get_by_test_id("task-6").locator(".progress-value")).to_have_text("9")
 
 
 @pytest.mark.browser
