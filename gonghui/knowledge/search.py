@@ -82,7 +82,50 @@ QUANTITY = re.compile(r"^[一二三四五六七八九十两几半多0-9]+(个)?(
 
 # Question boilerplate: words every question has, naming no law (请问, 怎么办, 我 …).
 BOILERPLATE = frozenset(
-    ["请问", "请教", "咨询", "问", "一下", "怎么办", "怎么", "怎样", "如何", "是否", "可以", "能否", "能", "吗", "呢", "吧", "啊", "我", "我们", "你", "您", "他", "她", "的", "了", "是", "有", "在", "和", "与", "及", "或", "这", "那", "个", "什么", "哪些", "应该", "需要", "谢谢", "情况", "问题"]
+    [
+        "请问",
+        "请教",
+        "咨询",
+        "问",
+        "一下",
+        "怎么办",
+        "怎么",
+        "怎样",
+        "如何",
+        "是否",
+        "可以",
+        "能否",
+        "能",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "我",
+        "我们",
+        "你",
+        "您",
+        "他",
+        "她",
+        "的",
+        "了",
+        "是",
+        "有",
+        "在",
+        "和",
+        "与",
+        "及",
+        "或",
+        "这",
+        "那",
+        "个",
+        "什么",
+        "哪些",
+        "应该",
+        "需要",
+        "谢谢",
+        "情况",
+        "问题",
+    ]
 )
 STRIP_BOILERPLATE = True
 
@@ -110,6 +153,9 @@ class _Index:
     questions: bm25s.BM25 | None = None
     votes: list[list[int]] = field(default_factory=list)
     question_ids: frozenset = frozenset()
+    # A curated answer gets the best vote of the articles it cites (so the answer a
+    # union wrote is not pushed below the article it rests on).
+    answer_refs: list[tuple[int, list[int]]] = field(default_factory=list)
 
 
 # A query's VOTE_TOP nearest annotated questions vote (by their BM25 score relative to
@@ -146,7 +192,17 @@ def _build(version: tuple, *, annotated: list | None = None) -> _Index:
         # The law's title and the chapter heading say what an article is about (and
         # questions often name the law; measured: without them recall@5 drops).
         corpus.append(tokens(f"{doc.title} {art.chapter} {art.text}"))
-    for ans in Answer.objects.filter(active=True).order_by("pk"):
+    answer_refs: list[tuple[int, list[int]]] = []
+    for ans in (
+        Answer.objects.filter(active=True).prefetch_related("articles__document").order_by("pk")
+    ):
+        cited = [
+            position[(a.document.stem, a.number)]
+            for a in ans.articles.all()
+            if (a.document.stem, a.number) in position
+        ]
+        if cited:
+            answer_refs.append((len(rows), cited))
         rows.append(Hit(None, ans.pk, "qa", ans.question, "问答", ans.answer, 0.0, ans.answer))
         corpus.append(tokens(f"{ans.question} {ans.question} {ans.answer}"))
     retriever = None
@@ -167,7 +223,7 @@ def _build(version: tuple, *, annotated: list | None = None) -> _Index:
     if q_corpus:
         questions = bm25s.BM25()
         questions.index(q_corpus, show_progress=False)
-    return _Index(version, retriever, rows, questions, votes, frozenset(ids))
+    return _Index(version, retriever, rows, questions, votes, frozenset(ids), answer_refs)
 
 
 def build_index(*, annotated: list) -> _Index:
@@ -232,5 +288,7 @@ def _scores(index: _Index, qt: list[str]) -> np.ndarray:
                 if q_scores[j] <= 0:
                     break
                 votes[index.votes[j]] += q_scores[j] / q_best
+            for row, cited in index.answer_refs:
+                votes[row] = votes[cited].max()
             combined = combined + VOTE_WEIGHT * votes / votes.max()
     return combined

@@ -197,7 +197,9 @@ def statutes() -> dict:
     sums = [0.0, 0.0, 0.0]
     for fold in statute_folds(every):
         held = {r.id for r in fold}
-        fig = statute_figures(fold, search.build_index(annotated=[r for r in every if r.id not in held]))
+        fig = statute_figures(
+            fold, search.build_index(annotated=[r for r in every if r.id not in held])
+        )
         sums = [a + b for a, b in zip(sums, fig["sums"], strict=True)]
     n = len(every)
     out["kfold"] = {
