@@ -156,6 +156,10 @@ class _Index:
     # A curated answer gets the best vote of the articles it cites (so the answer a
     # union wrote is not pushed below the article it rests on).
     answer_refs: list[tuple[int, list[int]]] = field(default_factory=list)
+    # Law number of each row (0: cases and answers) and the laws each question cites.
+    law_of_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    question_laws: list[list[int]] = field(default_factory=list)
+    law_count: int = 0
 
 
 # A query's VOTE_TOP nearest annotated questions vote (by their BM25 score relative to
@@ -163,6 +167,10 @@ class _Index:
 # votes, are added with VOTE_WEIGHT to the article's BM25 score scaled to the best one.
 VOTE_TOP = 5
 VOTE_WEIGHT = 2.0
+# The same votes, summed per law (each question counts once per law it cites), give
+# every article of those laws a smaller prior: the law is found more often than the
+# article (measured: 5-fold recall@5 0.787 -> 0.806, split 0.776 -> 0.829).
+LAW_VOTE_WEIGHT = 0.4
 
 
 _lock = threading.Lock()
@@ -223,7 +231,23 @@ def _build(version: tuple, *, annotated: list | None = None) -> _Index:
     if q_corpus:
         questions = bm25s.BM25()
         questions.index(q_corpus, show_progress=False)
-    return _Index(version, retriever, rows, questions, votes, frozenset(ids), answer_refs)
+    laws = {stem: n for n, stem in enumerate(sorted({h.source for h in rows if h.article_id}), 1)}
+    law_of_row = np.array(
+        [laws.get(h.source, 0) if h.article_id else 0 for h in rows], dtype=np.int64
+    )
+    question_laws = [sorted({int(law_of_row[i]) for i in cited}) for cited in votes]
+    return _Index(
+        version,
+        retriever,
+        rows,
+        questions,
+        votes,
+        frozenset(ids),
+        answer_refs,
+        law_of_row,
+        question_laws,
+        len(laws),
+    )
 
 
 def build_index(*, annotated: list) -> _Index:
@@ -284,11 +308,15 @@ def _scores(index: _Index, qt: list[str]) -> np.ndarray:
         q_best = q_scores[top[0]] if len(top) else 0.0
         if q_best > 0:
             votes = np.zeros(len(scores))
+            law_votes = np.zeros(index.law_count + 1)
             for j in top:
                 if q_scores[j] <= 0:
                     break
                 votes[index.votes[j]] += q_scores[j] / q_best
+                law_votes[index.question_laws[j]] += q_scores[j] / q_best
+            law_part = law_votes[index.law_of_row] / law_votes.max()
             for row, cited in index.answer_refs:
                 votes[row] = votes[cited].max()
-            combined = combined + VOTE_WEIGHT * votes / votes.max()
+                law_part[row] = law_part[cited].max()
+            combined = combined + VOTE_WEIGHT * votes / votes.max() + LAW_VOTE_WEIGHT * law_part
     return combined
