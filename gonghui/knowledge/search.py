@@ -7,7 +7,7 @@ the laws use (欠薪 → 拖欠 工资 劳动报酬), so a worker's question fin
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import bm25s
 import numpy as np
@@ -80,8 +80,62 @@ def tokens(text: str) -> list[str]:
 QUANTITY = re.compile(r"^[一二三四五六七八九十两几半多0-9]+(个)?(月|年|天|周|次|倍|小时)?$")
 
 
+# Question boilerplate: words every question has, naming no law (请问, 怎么办, 我 …).
+BOILERPLATE = frozenset(
+    [
+        "请问",
+        "请教",
+        "咨询",
+        "问",
+        "一下",
+        "怎么办",
+        "怎么",
+        "怎样",
+        "如何",
+        "是否",
+        "可以",
+        "能否",
+        "能",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "我",
+        "我们",
+        "你",
+        "您",
+        "他",
+        "她",
+        "的",
+        "了",
+        "是",
+        "有",
+        "在",
+        "和",
+        "与",
+        "及",
+        "或",
+        "这",
+        "那",
+        "个",
+        "什么",
+        "哪些",
+        "应该",
+        "需要",
+        "谢谢",
+        "情况",
+        "问题",
+    ]
+)
+STRIP_BOILERPLATE = True
+
+
 def query_tokens(text: str) -> list[str]:
-    base = [w for w in tokens(text) if not QUANTITY.match(w)]
+    base = [
+        w
+        for w in tokens(text)
+        if not QUANTITY.match(w) and not (STRIP_BOILERPLATE and w in BOILERPLATE)
+    ]
     expanded = list(base)
     for w in base:
         expanded += SYNONYMS.get(w, [])
@@ -93,6 +147,30 @@ class _Index:
     version: tuple
     retriever: bm25s.BM25 | None
     rows: list[Hit]
+    # The annotated-questions mini-index (doc2query-style): training questions only,
+    # each voting for the rows of the articles it cites. Only the ids and the votes
+    # are kept; the question texts are tokenised and dropped.
+    questions: bm25s.BM25 | None = None
+    votes: list[list[int]] = field(default_factory=list)
+    question_ids: frozenset = frozenset()
+    # A curated answer gets the best vote of the articles it cites (so the answer a
+    # union wrote is not pushed below the article it rests on).
+    answer_refs: list[tuple[int, list[int]]] = field(default_factory=list)
+    # Law number of each row (0: cases and answers) and the laws each question cites.
+    law_of_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    question_laws: list[list[int]] = field(default_factory=list)
+    law_count: int = 0
+
+
+# A query's VOTE_TOP nearest annotated questions vote (by their BM25 score relative to
+# the best one) for the articles they cite; the votes, scaled to the best article's
+# votes, are added with VOTE_WEIGHT to the article's BM25 score scaled to the best one.
+VOTE_TOP = 5
+VOTE_WEIGHT = 2.0
+# The same votes, summed per law (each question counts once per law it cites), give
+# every article of those laws a smaller prior: the law is found more often than the
+# article (measured: 5-fold recall@5 0.787 -> 0.806, split 0.776 -> 0.829).
+LAW_VOTE_WEIGHT = 0.4
 
 
 _lock = threading.Lock()
@@ -105,25 +183,76 @@ def _version() -> tuple:
     return (a["n"], a["last"], q["n"], q["last"])
 
 
-def _build(version: tuple) -> _Index:
+def _build(version: tuple, *, annotated: list | None = None) -> _Index:
+    """Build the index; ``annotated`` are the questions to expand with (default: the
+    train part of the fixed split, :func:`annotated.training_rows`)."""
+    from gonghui.knowledge import annotated as annotated_mod
+
     rows: list[Hit] = []
+    position: dict[tuple[str, int], int] = {}
     corpus: list[list[str]] = []
     for art in Article.objects.select_related("document").order_by("document__stem", "number"):
         doc = art.document
+        position[(doc.stem, art.number)] = len(rows)
         rows.append(
             Hit(art.pk, None, doc.stem, doc.title, art.label, art.text, 0.0, art.citation())
         )
         # The law's title and the chapter heading say what an article is about (and
         # questions often name the law; measured: without them recall@5 drops).
         corpus.append(tokens(f"{doc.title} {art.chapter} {art.text}"))
-    for ans in Answer.objects.filter(active=True).order_by("pk"):
+    answer_refs: list[tuple[int, list[int]]] = []
+    for ans in (
+        Answer.objects.filter(active=True).prefetch_related("articles__document").order_by("pk")
+    ):
+        cited = [
+            position[(a.document.stem, a.number)]
+            for a in ans.articles.all()
+            if (a.document.stem, a.number) in position
+        ]
+        if cited:
+            answer_refs.append((len(rows), cited))
         rows.append(Hit(None, ans.pk, "qa", ans.question, "问答", ans.answer, 0.0, ans.answer))
         corpus.append(tokens(f"{ans.question} {ans.question} {ans.answer}"))
     retriever = None
     if corpus:
         retriever = bm25s.BM25()
         retriever.index(corpus, show_progress=False)
-    return _Index(version, retriever, rows)
+    if annotated is None:
+        annotated = annotated_mod.training_rows()
+    q_corpus, votes, ids = [], [], []
+    for row in annotated:
+        cited = sorted(position[key] for key in row.statutes if key in position)
+        q_tokens = tokens(row.question)
+        if cited and q_tokens:
+            q_corpus.append(q_tokens)
+            votes.append(cited)
+            ids.append(row.id)
+    questions = None
+    if q_corpus:
+        questions = bm25s.BM25()
+        questions.index(q_corpus, show_progress=False)
+    laws = {stem: n for n, stem in enumerate(sorted({h.source for h in rows if h.article_id}), 1)}
+    law_of_row = np.array(
+        [laws.get(h.source, 0) if h.article_id else 0 for h in rows], dtype=np.int64
+    )
+    question_laws = [sorted({int(law_of_row[i]) for i in cited}) for cited in votes]
+    return _Index(
+        version,
+        retriever,
+        rows,
+        questions,
+        votes,
+        frozenset(ids),
+        answer_refs,
+        law_of_row,
+        question_laws,
+        len(laws),
+    )
+
+
+def build_index(*, annotated: list) -> _Index:
+    """An index expanded with exactly these annotated questions (for evaluation folds)."""
+    return _build(_version(), annotated=annotated)
 
 
 def _get() -> _Index:
@@ -136,13 +265,16 @@ def _get() -> _Index:
     return _index
 
 
-def search(q: str, *, limit: int = 10, kinds: set[str] | None = None) -> list[Hit]:
-    """Return the best ``limit`` articles, cases and answers for the question."""
-    index = _get()
+def search(
+    q: str, *, limit: int = 10, kinds: set[str] | None = None, index: _Index | None = None
+) -> list[Hit]:
+    """Return the best ``limit`` articles, cases and answers for the question (never an
+    annotated question: those only vote for the articles they cite)."""
+    index = index or _get()
     qt = query_tokens(q or "")
     if index.retriever is None or not qt:
         return []
-    scores = index.retriever.get_scores(qt)
+    scores = _scores(index, qt)
     order = np.argsort(-scores)
     hits = []
     for i in order[: limit * 3]:
@@ -162,3 +294,29 @@ def _kind(row: Hit) -> str:
     if row.answer_id is not None:
         return "qa"
     return "case" if row.source.startswith("case_") else "law"
+
+
+def _scores(index: _Index, qt: list[str]) -> np.ndarray:
+    scores = np.asarray(index.retriever.get_scores(qt), dtype=np.float64)
+    best = scores.max() if len(scores) else 0.0
+    if best <= 0:
+        return scores
+    combined = scores / best
+    if index.questions is not None and VOTE_WEIGHT > 0:
+        q_scores = np.asarray(index.questions.get_scores(qt), dtype=np.float64)
+        top = np.argsort(-q_scores)[:VOTE_TOP]
+        q_best = q_scores[top[0]] if len(top) else 0.0
+        if q_best > 0:
+            votes = np.zeros(len(scores))
+            law_votes = np.zeros(index.law_count + 1)
+            for j in top:
+                if q_scores[j] <= 0:
+                    break
+                votes[index.votes[j]] += q_scores[j] / q_best
+                law_votes[index.question_laws[j]] += q_scores[j] / q_best
+            law_part = law_votes[index.law_of_row] / law_votes.max()
+            for row, cited in index.answer_refs:
+                votes[row] = votes[cited].max()
+                law_part[row] = law_part[cited].max()
+            combined = combined + VOTE_WEIGHT * votes / votes.max() + LAW_VOTE_WEIGHT * law_part
+    return combined

@@ -17,7 +17,6 @@ import os
 import random
 import re
 import sys
-import time
 from pathlib import Path
 
 
@@ -139,54 +138,90 @@ def districts() -> dict:
     }
 
 
-def statutes() -> dict:
-    from gonghui.knowledge import search
-    from gonghui.knowledge.importer import chinese_number
-    from gonghui.knowledge.models import Article, Document
-    from gonghui.triage import data
+STATUTE_FOLDS = 5
+STATUTE_FOLD_SEED = 12351
 
-    by_name = {}
-    for doc in Document.objects.filter(kind="law"):
-        by_name[doc.title] = doc.stem
-        by_name[doc.title.removeprefix("中华人民共和国")] = doc.stem
-    have = set(Article.objects.values_list("document__stem", "number"))
-    queries = []
-    with data.real_path().open(encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            if r["source"] != "lecoqa":
-                continue
-            wanted = set()
-            for part in r["source_label_origin"].split("statutes:")[1].split(";"):
-                m = re.match(r"\s*(.+?)第([零一二两三四五六七八九十百千]+)条", part)
-                if m and m.group(1) in by_name:
-                    key = (by_name[m.group(1)], chinese_number(m.group(2)))
-                    if key in have:
-                        wanted.add(key)
-            if wanted:
-                queries.append((r["question"], wanted))
-    recall, hit, rr, times = [], [], [], []
-    for question, wanted in queries:
-        started = time.perf_counter()
-        hits = search.search(question, limit=20, kinds={"law"})
-        times.append(time.perf_counter() - started)
+
+def statute_folds(rows: list, k: int = STATUTE_FOLDS) -> list[list]:
+    """Split the annotated rows into k seeded folds (by id)."""
+    ids = sorted(r.id for r in rows)
+    random.Random(STATUTE_FOLD_SEED).shuffle(ids)
+    fold_of = {row_id: i % k for i, row_id in enumerate(ids)}
+    return [[r for r in rows if fold_of[r.id] == i] for i in range(k)]
+
+
+def statute_figures(queries: list, index) -> dict:
+    """Recall@5, hit@5 and MRR@20 of the law articles found for ``queries``."""
+    from gonghui.knowledge import search
+
+    recall, hit, rr = [], [], []
+    for row in queries:
+        if row.id in index.question_ids:  # a query may never find itself
+            raise AssertionError(f"evaluated row {row.id} is in the expansion index")
+        hits = search.search(row.question, limit=20, kinds={"law"}, index=index)
         ranked = [(h.source, _number(h.article)) for h in hits]
         top5 = set(ranked[:5])
-        recall.append(len(top5 & wanted) / len(wanted))
-        hit.append(bool(top5 & wanted))
-        first = next((i for i, key in enumerate(ranked) if key in wanted), None)
+        recall.append(len(top5 & row.statutes) / len(row.statutes))
+        hit.append(bool(top5 & row.statutes))
+        first = next((i for i, key in enumerate(ranked) if key in row.statutes), None)
         rr.append(0 if first is None else 1 / (first + 1))
     n = len(queries)
-    out = {
+    return {
         "queries": n,
         "recall_at_5": round(sum(recall) / n, 4),
         "hit_at_5": round(sum(hit) / n, 4),
         "mrr_at_20": round(sum(rr) / n, 4),
+        "sums": (sum(recall), sum(hit), sum(rr)),
     }
-    print(
-        f"\n== statutes (lecoqa, {n} questions with statutes in laws/): recall@5 "
-        f"{out['recall_at_5']:.3f}, hit@5 {out['hit_at_5']:.3f}, MRR@20 {out['mrr_at_20']:.3f}"
-    )
+
+
+def statutes() -> dict:
+    """Statute recall on held-out lecoqa questions only.
+
+    - ``baseline``: all annotated questions, no expansion (articles' BM25 alone);
+    - ``split``: the fixed split's lecoqa test rows, index expanded with its train rows
+      (what the live search uses);
+    - ``kfold``: every annotated question once, in 5 seeded folds, each fold searched
+      with an index expanded only with the other four folds' questions.
+    """
+    from gonghui.knowledge import annotated, search
+    from gonghui.triage import data
+
+    every = annotated.rows()
+    test = data.test_ids()
+    out = {}
+    out["baseline"] = statute_figures(every, search.build_index(annotated=[]))
+    train_rows = [r for r in every if r.id not in test]
+    test_rows = [r for r in every if r.id in test]
+    out["split"] = statute_figures(test_rows, search.build_index(annotated=train_rows))
+    sums = [0.0, 0.0, 0.0]
+    for fold in statute_folds(every):
+        held = {r.id for r in fold}
+        fig = statute_figures(
+            fold, search.build_index(annotated=[r for r in every if r.id not in held])
+        )
+        sums = [a + b for a, b in zip(sums, fig["sums"], strict=True)]
+    n = len(every)
+    out["kfold"] = {
+        "queries": n,
+        "folds": STATUTE_FOLDS,
+        "recall_at_5": round(sums[0] / n, 4),
+        "hit_at_5": round(sums[1] / n, 4),
+        "mrr_at_20": round(sums[2] / n, 4),
+    }
+    for name in ("baseline", "split"):
+        out[name].pop("sums")
+    print("\n== statutes (lecoqa questions with statutes in laws/; held-out rows only)")
+    for name, label in (
+        ("baseline", "no expansion, all questions"),
+        ("split", "fixed split: test rows, expanded with train rows"),
+        ("kfold", f"{STATUTE_FOLDS}-fold: each question expanded with the other folds"),
+    ):
+        f = out[name]
+        print(
+            f"  {label} ({f['queries']} questions): recall@5 {f['recall_at_5']:.3f}, "
+            f"hit@5 {f['hit_at_5']:.3f}, MRR@20 {f['mrr_at_20']:.3f}"
+        )
     return out
 
 
@@ -218,6 +253,9 @@ def warnings() -> dict:
 
 def main() -> None:
     setup()
+    if "--statutes" in sys.argv:
+        print("\n" + json.dumps(statutes(), ensure_ascii=False, indent=1, default=str))
+        return
     results = {
         "category": categories(),
         "kind": kinds(),
