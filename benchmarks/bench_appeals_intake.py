@@ -321,9 +321,14 @@ def run() -> list[dict]:
         tempfile.TemporaryDirectory(prefix="gonghui-bench-") as tmp,
     ):
         env = server_env(url, tmp)
-        log("  intake: migrate, seed_demo --scale small --force, collectstatic (DEBUG=0)")
+        log(
+            "  intake: migrate, seed_demo --scale small --force --no-appeals, train_triage,"
+            " collectstatic (DEBUG=0)"
+        )
         manage(["migrate", "--noinput", "-v", "0"], env)
-        manage(["seed_demo", "--scale", "small", "--force", "-v", "0"], env)
+        manage(["seed_demo", "--scale", "small", "--force", "--no-appeals", "-v", "0"], env)
+        # As `make run` does at install: the workers load the model instead of training it.
+        manage(["train_triage", "--if-missing"], env)
         manage(["collectstatic", "--noinput", "-v", "0"], env)
         _s, out = manage(["create_api_key", "--org", "110000", "--name", "bench"], env)
         key = out.strip()

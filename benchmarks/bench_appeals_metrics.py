@@ -66,9 +66,9 @@ def run_size(n: int) -> list[dict]:
         tempfile.TemporaryDirectory(prefix="gonghui-bench-") as tmp,
     ):
         env = server_env(url, tmp)
-        log(f"  metrics {tag}: migrate, seed_demo --scale small --force")
+        log(f"  metrics {tag}: migrate, seed_demo --scale small --force --no-appeals")
         manage(["migrate", "--noinput", "-v", "0"], env)
-        manage(["seed_demo", "--scale", "small", "--force", "-v", "0"], env)
+        manage(["seed_demo", "--scale", "small", "--force", "--no-appeals", "-v", "0"], env)
         log(f"  metrics {tag}: load_bulk_appeals --count {n}")
         load_s, loaded = manage(["load_bulk_appeals", "--count", str(n), "-v", "0"], env)
         m = LOADED.search(loaded)
