@@ -76,7 +76,10 @@ class Model:
         np.not_equal(cols[1:], cols[:-1], out=first[1:])
         starts = np.flatnonzero(first)
         idx = cols[starts]
-        n = np.diff(starts, append=len(cols))
+        n = np.empty(len(starts), dtype=np.float64)
+        n[:-1] = starts[1:]
+        n[-1] = len(cols)
+        n -= starts
         w = (1.0 + np.log(n)) * lk.idf[idx]
         w /= math.sqrt(float(w @ w))
         logits = w @ self.coef[idx] + self.intercept

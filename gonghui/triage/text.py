@@ -110,7 +110,11 @@ def segmenter() -> rjieba.Jieba:
 def segment(text: str) -> list[str]:
     """Return jieba's words of ``text`` without HMM (fast and deterministic); the same
     words as ``jieba.lcut(text, HMM=False)`` with the same added terms (a test checks)."""
-    return (_segmenter or segmenter()).cut(text, False)
+    seg = _segmenter or segmenter()
+    try:
+        return seg.cut(text, False)
+    except UnicodeEncodeError:  # a lone surrogate (JSON allows "\ud800"): not a word
+        return seg.cut(text.encode("utf-8", "replace").decode("utf-8"), False)
 
 
 def words(text: str) -> list[str]:
