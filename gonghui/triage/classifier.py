@@ -8,6 +8,7 @@ feature and one small matrix product (no scikit-learn call on the hot path).
 import json
 import logging
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,64 +34,113 @@ class Model:
     intercept: np.ndarray
     meta: dict = field(default_factory=dict)
 
-    def _split_vocabulary(self) -> tuple[dict, dict, dict, list]:
-        """Return the vocabulary split by feature kind (word, pair, keyword) and the idf
-        as a list: looking up raw tokens saves building a prefixed string per feature."""
-        split = self.meta.get("_split")
-        if split is None:
-            parts: dict[str, dict] = {"w": {}, "c": {}, "k": {}}
-            for feat, i in self.vocabulary.items():
-                parts[feat[0]][feat[2:]] = i
-            split = (parts["w"], parts["c"], parts["k"], self.idf.tolist())
-            self.meta["_split"] = split
-        return split
+    def _lookup(self) -> "_Lookup":
+        """Return the vocabulary arranged for scoring (built once per model)."""
+        lookup = self.meta.get("_lookup")
+        if lookup is None:
+            lookup = _Lookup.build(self)
+            self.meta["_lookup"] = lookup
+        return lookup
 
-    def scores(self, text: str) -> tuple[np.ndarray, list[tuple[int, float]]]:
-        """Return class probabilities and the (feature, weight) pairs that were seen.
+    def scores(self, text: str) -> tuple[np.ndarray, tuple]:
+        """Return class probabilities and what was seen: ``(columns, weights, first
+        positions)`` of the features found (an empty tuple when none were).
 
         The same sums as ``TfidfVectorizer(analyzer=text.features, sublinear_tf=True)``
-        followed by the linear model (a test checks they agree)."""
-        from gonghui.triage.rules import KEYWORD_PATTERNS, KEYWORD_REPEAT
+        followed by the linear model (a test checks they agree): words are looked up in
+        a dictionary, character pairs as integers in a sorted array, and the counts
+        come from one sort (no Python loop over the pairs)."""
+        from gonghui.triage.rules import KEYWORD_REPEAT
 
-        word_vocab, pair_vocab, keyword_vocab, idf = self._split_vocabulary()
-        counts: dict[int, int] = {}
-        get = counts.get
-        for w in tx.words(text):
-            i = word_vocab.get(w)
-            if i is not None:
-                counts[i] = get(i, 0) + 1
-        plain = "".join(tx.CJK.findall(text))
-        for j in range(len(plain) - 1):
-            i = pair_vocab.get(plain[j : j + 2])
-            if i is not None:
-                counts[i] = get(i, 0) + 1
-        for category, pattern in KEYWORD_PATTERNS:
-            i = keyword_vocab.get(category)
-            if i is not None and pattern.search(text):
-                counts[i] = get(i, 0) + KEYWORD_REPEAT
-        if not counts:
-            return _softmax(self.intercept.copy()), []
-        idx = list(counts)
-        log = math.log
-        w = np.array([(1.0 + log(n)) * idf[i] for i, n in counts.items()])
+        lk = self.meta.get("_lookup") or self._lookup()
+        get = lk.words.get
+        found = [i for i in map(get, tx.words(text)) if i is not None]
+        for i, pattern in lk.keywords:
+            if pattern.search(text):
+                found += (i,) * KEYWORD_REPEAT
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = codes[(codes >= 0x4E00) & (codes <= 0x9FFF)].astype(np.int64)
+        cols = np.array(found, dtype=np.int64)
+        if len(codes) > 1 and len(lk.pair_keys):
+            keys = (codes[:-1] << 16) | codes[1:]
+            pos = np.searchsorted(lk.pair_keys, keys)
+            pos[pos == len(lk.pair_keys)] = 0
+            hit = lk.pair_keys[pos] == keys
+            cols = np.concatenate((cols, lk.pair_cols[pos[hit]]))
+        if not len(cols):
+            return _softmax(self.intercept.copy()), ()
+        order = cols.argsort(kind="stable")
+        cols = cols[order]
+        first = np.empty(len(cols), dtype=bool)
+        first[0] = True
+        np.not_equal(cols[1:], cols[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        idx = cols[starts]
+        n = np.empty(len(starts), dtype=np.float64)
+        n[:-1] = starts[1:]
+        n[-1] = len(cols)
+        n -= starts
+        w = (1.0 + np.log(n)) * lk.idf[idx]
         w /= math.sqrt(float(w @ w))
         logits = w @ self.coef[idx] + self.intercept
-        return _softmax(logits), list(zip(idx, w.tolist(), strict=True))
+        # order[starts]: where each feature first came (words in text order), which
+        # breaks ties in the explanation as reading order does
+        return _softmax(logits), (idx, w, order[starts])
 
-    def explain(self, seen: list[tuple[int, float]], klass: int, limit: int = 5) -> list[str]:
+    def explain(self, seen: tuple, klass: int, limit: int = 5) -> list[str]:
         """Return the words that pushed hardest towards ``klass``."""
-        inverse = self.meta.setdefault("_inverse", {})
-        if not inverse:
-            inverse.update({i: f for f, i in self.vocabulary.items()})
-        ranked = sorted(seen, key=lambda p: -p[1] * self.coef[p[0], klass])
-        out = []
-        for i, w in ranked:
-            feat = inverse[i]
-            if feat.startswith("w:") and w * self.coef[i, klass] > 0:
-                out.append(feat[2:])
-            if len(out) == limit:
-                break
-        return out
+        if not seen:
+            return []
+        lk = self.meta.get("_lookup") or self._lookup()
+        idx, w, first = seen
+        contribution = w * self.coef[idx, klass]
+        keep = (contribution > 0) & lk.is_word[idx]
+        idx, contribution, first = idx[keep], contribution[keep], first[keep]
+        order = np.lexsort((first, -contribution))[:limit]
+        return [lk.names[i] for i in idx[order].tolist()]
+
+
+@dataclass
+class _Lookup:
+    """A model's vocabulary arranged for scoring: word -> column, the character pairs
+    as sorted integer keys (two UTF-32 code points) with their columns, the keyword
+    hints as (column, pattern), the idf, and each column's word (explanations)."""
+
+    words: dict[str, int]
+    pair_keys: np.ndarray
+    pair_cols: np.ndarray
+    keywords: list[tuple[int, re.Pattern]]
+    idf: np.ndarray
+    is_word: np.ndarray
+    names: list[str]
+
+    @classmethod
+    def build(cls, model: "Model") -> "_Lookup":
+        from gonghui.triage.rules import KEYWORD_PATTERNS
+
+        words, pairs, keyword_cols = {}, {}, {}
+        names = [""] * len(model.idf)
+        is_word = np.zeros(len(model.idf), dtype=bool)
+        for feat, i in model.vocabulary.items():
+            kind, token = feat[0], feat[2:]
+            if kind == "w":
+                words[token] = i
+                names[i] = token
+                is_word[i] = True
+            elif kind == "c":
+                pairs[(ord(token[0]) << 16) | ord(token[1])] = i
+            else:
+                keyword_cols[token] = i
+        keys = np.array(sorted(pairs), dtype=np.int64)
+        return cls(
+            words=words,
+            pair_keys=keys,
+            pair_cols=np.array([pairs[k] for k in keys.tolist()], dtype=np.int64),
+            keywords=[(keyword_cols[c], p) for c, p in KEYWORD_PATTERNS if c in keyword_cols],
+            idf=np.asarray(model.idf, dtype=np.float64),
+            is_word=is_word,
+            names=names,
+        )
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -127,8 +177,7 @@ def model_path() -> Path:
 def save(model: Model, path: Path | None = None) -> Path:
     path = path or model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    model.meta.pop("_inverse", None)
-    model.meta.pop("_split", None)
+    model.meta.pop("_lookup", None)
     joblib.dump(model, path)
     path.with_suffix(".json").write_text(json.dumps(model.meta, ensure_ascii=False, indent=2))
     return path

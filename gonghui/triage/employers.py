@@ -90,7 +90,10 @@ def _enterprise_changed(sender, **kwargs) -> None:
 def mentions(text: str) -> list[str]:
     """Return employer names written in the text, platforms included, in order."""
     found = []
-    for m in COMPANY.finditer(text):
+    # COMPANY can only match where one of its endings is written: skip it otherwise
+    # (exact, and most texts name no company)
+    has_company = "公司" in text or "集团" in text or "厂" in text
+    for m in COMPANY.finditer(text) if has_company else ():
         name = LEAD.sub("", m.group(1))
         if name not in GENERIC and len(_core(name)) >= 2:
             found.append(name)

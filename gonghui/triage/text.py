@@ -4,13 +4,10 @@ One tokenizer for the classifier, the knowledge search and the surge detector, s
 word means the same thing everywhere.
 """
 
-import logging
 import re
 import threading
 
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
+import rjieba
 
 # Terms jieba's dictionary splits but workers and laws use as one word.
 LABOUR_TERMS = [
@@ -86,27 +83,43 @@ LABOUR_TERMS = [
     "12351",
 ]
 _lock = threading.Lock()
-_ready = False
+_segmenter: rjieba.Jieba | None = None
 STOP = set("的了是我在有和就不人都一也很到说要去你会着没看好自己这那吗呢吧啊呀么么请问您")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+SPACE = re.compile(r"\s+")
 WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
-def _ensure_dictionary() -> None:
-    global _ready
-    if not _ready:
+LABOUR_TERM_FREQ = 200000
+
+
+def segmenter() -> rjieba.Jieba:
+    """Return the process's segmenter: jieba-rs (jieba's algorithm and dictionary,
+    compiled) with the labour terms added, built once."""
+    global _segmenter
+    if _segmenter is None:
         with _lock:
-            if not _ready:
+            if _segmenter is None:
+                seg = rjieba.Jieba()
                 for term in LABOUR_TERMS:
-                    jieba.add_word(term, freq=200000)
-                jieba.initialize()
-                _ready = True
+                    seg.add_word(term, LABOUR_TERM_FREQ, None)
+                _segmenter = seg
+    return _segmenter
+
+
+def segment(text: str) -> list[str]:
+    """Return jieba's words of ``text`` without HMM (fast and deterministic); the same
+    words as ``jieba.lcut(text, HMM=False)`` with the same added terms (a test checks)."""
+    seg = _segmenter or segmenter()
+    try:
+        return seg.cut(text, False)
+    except UnicodeEncodeError:  # a lone surrogate (JSON allows "\ud800"): not a word
+        return seg.cut(text.encode("utf-8", "replace").decode("utf-8"), False)
 
 
 def words(text: str) -> list[str]:
-    """Return the content words of ``text`` (jieba without HMM: fast and deterministic)."""
-    _ensure_dictionary()
-    return [w for w in jieba.lcut(text.lower(), HMM=False) if w not in STOP and WORD.search(w)]
+    """Return the content words of ``text``."""
+    return [w for w in segment(text.lower()) if w not in STOP and WORD.search(w)]
 
 
 def features(text: str) -> list[str]:
@@ -123,5 +136,6 @@ def features(text: str) -> list[str]:
 
 
 def cjk_share(text: str) -> float:
-    text = re.sub(r"\s+", "", text)
-    return len(CJK.findall(text)) / len(text) if text else 0.0
+    """Return the share of CJK characters among the non-space characters."""
+    solid = len(text) - sum(map(len, SPACE.findall(text)))
+    return len(CJK.findall(text)) / solid if solid else 0.0

@@ -81,7 +81,15 @@ def test_it_scores_exactly_as_the_scikit_learn_pipeline(triage_model):
 
     from gonghui.triage import text as tx
 
-    texts = [r.text for r in data.synthetic_rows()[:40]]
+    _train, real_test = data.split(data.real_rows())
+    texts = [r.text for r in data.synthetic_rows()[:40] + real_test[:40]] + [
+        "",
+        "hello",
+        "工",
+        "工资工资工资",
+        "我在ABC公司，欠薪 3 个月 \ud800 工资",  # a lone surrogate, as JSON allows
+        "会员卡在哪里办？入会要交会费吗",
+    ]
     vectorizer = TfidfVectorizer(analyzer=tx.features, sublinear_tf=True)
     vectorizer.vocabulary_ = {k: v for k, v in triage_model.vocabulary.items()}
     vectorizer.idf_ = triage_model.idf
@@ -91,3 +99,29 @@ def test_it_scores_exactly_as_the_scikit_learn_pipeline(triage_model):
     expected /= expected.sum(axis=1, keepdims=True)
     got = np.array([triage_model.scores(t)[0] for t in texts])
     assert np.allclose(got, expected, atol=1e-9)
+
+
+def test_its_explanation_lists_the_words_that_pushed_towards_the_class(triage_model):
+    probs, seen = triage_model.scores("包工头拖欠工资三个月，工资一分没发")
+    top = int(probs.argmax())
+    words = triage_model.explain(seen, top)
+    assert triage_model.classes[top] == "wages"
+    assert "工资" in words and len(words) <= 5
+    columns = [triage_model.vocabulary[f"w:{w}"] for w in words]
+    idx, weights, _first = seen
+    pushes = [float(weights[list(idx).index(c)] * triage_model.coef[c, top]) for c in columns]
+    assert all(p > 0 for p in pushes) and pushes == sorted(pushes, reverse=True)
+    assert triage_model.explain((), top) == []
+
+
+def test_the_compiled_segmenter_cuts_as_jieba_does():
+    import jieba
+
+    from gonghui.triage import text as tx
+
+    for term in tx.LABOUR_TERMS:
+        jieba.add_word(term, freq=tx.LABOUR_TERM_FREQ)
+    texts = [r.text.lower() for r in data.real_rows()[:300] + data.synthetic_rows()]
+    assert len(texts) > 300
+    differ = [t for t in texts if jieba.lcut(t, HMM=False) != tx.segment(t)]
+    assert differ == []
