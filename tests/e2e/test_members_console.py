@@ -65,16 +65,16 @@ def test_a_district_supervisor_creates_a_drive_plan_with_two_tasks(
     first.get_by_label("进度来源").select_option("new_members")
     first.get_by_label("目标").fill("100000")
     first.get_by_label("责任部门").fill("组织部")
-    second.get_by_label("序号").fill("2")
+    second.get_by_label("序号").fill("1")
     second.get_by_label("任务").fill("走访困难职工")
     second.get_by_label("进度来源").select_option("manual")
-    second.get_by_label("目标").fill("0")
+    second.get_by_label("目标").fill("30")
     second.get_by_label("责任部门").fill("保障部")
     page.get_by_role("button", name="保存计划").click()
-    # A zero target is refused with a clear message, and nothing is stored.
-    expect(page.get_by_role("alert")).to_contain_text("目标须为大于0的整数")
+    # Two tasks numbered 1 are refused with a clear message, and nothing is stored.
+    expect(page.get_by_role("alert")).to_contain_text("任务序号 1 重复")
     assert not DrivePlan.objects.filter(title="朝阳区2026年职工服务加强年").exists()
-    page.get_by_test_id("task-row-1").get_by_label("目标").fill("30")
+    page.get_by_test_id("task-row-1").get_by_label("序号").fill("2")
     page.get_by_role("button", name="保存计划").click()
     expect(page.get_by_role("status")).to_contain_text("加强年计划已保存")
 
