@@ -20,6 +20,8 @@ urlpatterns = [
     path("organising/<int:case_id>/", views.founding, name="founding"),
     path("meetings/", views.meetings, name="meetings"),
     path("drives/", views.drive_plans, name="drives"),
+    path("drives/new/", views.drive_plan_new, name="drive_plan_new"),
+    path("drives/<int:plan_id>/edit/", views.drive_plan_edit, name="drive_plan_edit"),
     path("drives/tasks/<int:task_id>/report/", views.drive_report, name="drive_report"),
     path("stats/", views.statistics, name="stats"),
 ]

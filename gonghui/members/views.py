@@ -10,11 +10,12 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -649,7 +650,142 @@ def drive_plans(request: HttpRequest) -> HttpResponse:
                 ],
             }
         )
-    return render(request, "members/console/drives.html", _ctx("drives", rows=rows, chart=chart))
+    for row in rows:
+        row["can_edit"] = services.can_plan(request.user, row["plan"].org)
+    can_create = services.planning_orgs(request.user).exists()
+    return render(
+        request,
+        "members/console/drives.html",
+        _ctx("drives", rows=rows, chart=chart, can_create=can_create),
+    )
+
+
+BLANK_TASK_ROWS = 3
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _posted_tasks(post) -> list[services.TaskInput]:
+    """The task rows of the plan form; a blank new row or a row marked 删除 is left out."""
+    tasks = []
+    for i in range(min(_int_or_none(post.get("rows")) or 0, 200)):
+        f = {k: post.get(f"task-{i}-{k}", "") for k in ("id", "number", "title", "target", "owner")}
+        if post.get(f"task-{i}-delete"):
+            continue
+        if not f["id"] and not any(f[k].strip() for k in ("number", "title", "target", "owner")):
+            continue
+        tasks.append(
+            services.TaskInput(
+                id=_int_or_none(f["id"]),
+                number=_int_or_none(f["number"]),
+                title=f["title"],
+                metric=post.get(f"task-{i}-metric", ""),
+                target=_int_or_none(f["target"]),
+                owner=f["owner"],
+            )
+        )
+    return tasks
+
+
+def _date_or_none(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _drive_plan_form(request: HttpRequest, plan: DrivePlan | None) -> HttpResponse:
+    orgs = services.planning_orgs(request.user).order_by("path")
+    if not orgs.exists():
+        raise PermissionDenied
+    if request.method == "POST":
+        post = request.POST
+        values = {
+            "title": post.get("title", ""),
+            "starts_on": post.get("starts_on", ""),
+            "ends_on": post.get("ends_on", ""),
+            "org": _int_or_none(post.get("org")),
+        }
+        tasks = _posted_tasks(post)
+        try:
+            org = access.get_org_for(request.user, values["org"])
+            saved = services.save_drive_plan(
+                actor=request.user,
+                org=org,
+                title=values["title"],
+                starts_on=_date_or_none(values["starts_on"]),
+                ends_on=_date_or_none(values["ends_on"]),
+                tasks=tasks,
+                plan=plan,
+            )
+        except Http404:
+            messages.error(request, _("请选择您负责的组织单位。"))
+        except services.Forbidden as exc:
+            if plan is not None:
+                raise PermissionDenied from exc
+            messages.error(request, _error(exc))
+        except (ServiceError, ValidationError) as exc:
+            messages.error(request, _error(exc))
+        else:
+            messages.success(request, _("加强年计划已保存。"))
+            return redirect(f"{reverse('members:drives')}#plan-{saved.pk}")
+    else:
+        values = {
+            "title": plan.title if plan else "",
+            "starts_on": plan.starts_on.isoformat() if plan else "",
+            "ends_on": plan.ends_on.isoformat() if plan else "",
+            "org": plan.org_id if plan else None,
+        }
+        tasks = [
+            services.TaskInput(
+                id=t.pk,
+                number=t.number,
+                title=t.title,
+                metric=t.metric,
+                target=t.target,
+                owner=t.owner,
+            )
+            for t in (plan.tasks.order_by("number") if plan else [])
+        ]
+    rows = tasks + [
+        services.TaskInput(number=None, title="", metric="", target=None, owner="")
+        for _i in range(BLANK_TASK_ROWS)
+    ]
+    return render(
+        request,
+        "members/console/drive_plan.html",
+        _ctx(
+            "drives",
+            plan=plan,
+            values=values,
+            rows=rows,
+            orgs=orgs,
+            metrics=drives.metric_choices(),
+        ),
+    )
+
+
+@login_required
+def drive_plan_new(request: HttpRequest) -> HttpResponse:
+    """A supervisor or admin creates a drive plan for an org they oversee."""
+    return _drive_plan_form(request, None)
+
+
+@login_required
+def drive_plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """Edit a plan and add, change or remove its numbered tasks (outside scope: 404)."""
+    plan = _get(
+        access.scoped(DrivePlan.objects.select_related("org"), request.user, "org__path"),
+        plan_id,
+    )
+    if not services.can_plan(request.user, plan.org):
+        raise PermissionDenied
+    return _drive_plan_form(request, plan)
 
 
 @login_required

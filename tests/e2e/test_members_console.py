@@ -45,6 +45,53 @@ def test_a_district_supervisor_sees_statistics_and_drive_charts(
 
 
 @pytest.mark.browser
+def test_a_district_supervisor_creates_a_drive_plan_with_two_tasks(
+    demo_data, page: Page, log_in
+) -> None:
+    from gonghui.members.models import DrivePlan
+
+    chaoyang = Org.objects.get(admin_code="110105")
+    log_in(page, "demo-district")
+    page.goto("/console/members/drives/")
+    page.get_by_role("link", name="新建计划").click()
+    form = page.get_by_test_id("plan-form")
+    form.get_by_label("计划名称").fill("朝阳区2026年职工服务加强年")
+    form.get_by_label("工会").select_option(str(chaoyang.pk))
+    form.get_by_label("开始日期").fill("2026-01-01")
+    form.get_by_label("结束日期").fill("2026-12-31")
+    first, second = form.get_by_test_id("task-row-0"), form.get_by_test_id("task-row-1")
+    first.get_by_label("序号").fill("1")
+    first.get_by_label("任务").fill("发展新会员")
+    first.get_by_label("进度来源").select_option("new_members")
+    first.get_by_label("目标").fill("100000")
+    first.get_by_label("责任部门").fill("组织部")
+    second.get_by_label("序号").fill("1")
+    second.get_by_label("任务").fill("走访困难职工")
+    second.get_by_label("进度来源").select_option("manual")
+    second.get_by_label("目标").fill("30")
+    second.get_by_label("责任部门").fill("保障部")
+    page.get_by_role("button", name="保存计划").click()
+    # Two tasks numbered 1 are refused with a clear message, and nothing is stored.
+    expect(page.get_by_role("alert")).to_contain_text("任务序号 1 重复")
+    assert not DrivePlan.objects.filter(title="朝阳区2026年职工服务加强年").exists()
+    page.get_by_test_id("task-row-1").get_by_label("序号").fill("2")
+    page.get_by_role("button", name="保存计划").click()
+    expect(page.get_by_role("status")).to_contain_text("加强年计划已保存")
+
+    plan = DrivePlan.objects.get(title="朝阳区2026年职工服务加强年")
+    assert plan.org == chaoyang
+    card = page.get_by_test_id(f"plan-{plan.pk}")
+    expect(card.locator(".drive-chart")).to_have_attribute("data-ready", "1")
+    expect(card.get_by_test_id("task-1")).to_contain_text("实时")
+    expect(card.get_by_test_id("task-2").get_by_role("button", name="填报")).to_be_visible()
+    card.get_by_test_id("task-2").get_by_label("填报进度").fill("12")
+    card.get_by_test_id("task-2").get_by_role("button", name="填报").click()
+    expect(
+        page.get_by_test_id(f"plan-{plan.pk}").get_by_test_id("task-2").locator(".progress-value")
+    ).to_have_text("12")
+
+
+@pytest.mark.browser
 def test_a_street_handler_finds_a_member_and_founds_a_union(demo_data, page: Page, log_in) -> None:
     wangjing = Org.objects.get(admin_code="110105026")
     member = Member.objects.filter(org__path__startswith=wangjing.path).order_by("pk").first()
