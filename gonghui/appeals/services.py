@@ -184,12 +184,16 @@ def create_appeal(
     place_from_text = False
     if district is None and street is None:
         place = places.find(address) if address else None
-        if place is None or place.district is None:
-            place = places.find(text)
-        if place.district is not None:
+        if place is not None and place.district is not None:
+            district_id, street_id = place.district[0], place.street[0] if place.street else None
+        elif found.district is not None:  # triage already read the place in the text
+            district_id, street_id = found.district["id"], (found.street or {}).get("id")
+        else:
+            district_id = street_id = None
+        if district_id is not None:
             orgs = Org.objects.defer("boundary")
-            district = orgs.filter(pk=place.district[0]).first()
-            street = orgs.filter(pk=place.street[0]).first() if place.street else None
+            district = orgs.filter(pk=district_id).first()
+            street = orgs.filter(pk=street_id).first() if street_id else None
             place_from_text = True
     if street is None and enterprise is not None and district is None:
         street = enterprise.street

@@ -8,6 +8,7 @@ warning is logged, so a deadline is never refused, only possibly a day early.
 
 import logging
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -25,6 +26,19 @@ def is_workday(day: date) -> bool:
             _warned.add(day.year)
             log.warning("no holiday data for %s: counting Monday-Friday as working days", day.year)
         return day.weekday() < 5
+
+
+@lru_cache(maxsize=1024)
+def is_statutory_holiday(day: date) -> bool:
+    """Return whether ``day`` is a statutory holiday (法定节假日), not merely a weekend.
+
+    A year chinese-calendar does not know yet has none (stations then keep their hours).
+    """
+    try:
+        holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return False
+    return bool(holiday and name)
 
 
 def add_working_days(start: datetime, days: int) -> datetime:

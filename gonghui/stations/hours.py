@@ -21,13 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from gonghui.core.workdays import is_statutory_holiday
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = 1440
@@ -147,16 +147,6 @@ class Schedule:
             else:
                 merged.append((s, e))
         return merged
-
-
-@lru_cache(maxsize=1024)
-def is_statutory_holiday(day: date) -> bool:
-    """Return whether ``day`` is a statutory holiday (法定节假日), not merely a weekend."""
-    try:
-        holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        return False
-    return bool(holiday and name)
 
 
 def local(at: datetime | None) -> datetime:

@@ -4,12 +4,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from gonghui.core.workdays import is_statutory_holiday
 from gonghui.stations.hours import (
     SHANGHAI,
     Schedule,
     answer,
     describe,
-    is_statutory_holiday,
     validate_hours,
 )
 
