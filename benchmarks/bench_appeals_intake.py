@@ -97,6 +97,11 @@ function request()
   return wrk.format("POST", "/api/v1/appeals", headers, body)
 end
 
+"""
+
+# Counts 201s per thread and prints wrk's summary as one JSON line; appended to every
+# POST script (bench_members uses it too) after the script's own request().
+COUNT_201_LUA = r"""
 function response(status, hdrs, body)
   if status == 201 then created = created + 1 else other = other + 1 end
 end
@@ -338,7 +343,8 @@ def run() -> list[dict]:
 
         script = Path(tmp) / "intake.lua"
         script.write_text(
-            LUA.replace("__TEXTS__", lua_list(TEXTS))
+            (LUA + COUNT_201_LUA)
+            .replace("__TEXTS__", lua_list(TEXTS))
             .replace("__USCCS__", lua_list(usccs))
             .replace("__KEY__", key)
         )

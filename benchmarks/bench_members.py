@@ -81,23 +81,6 @@ function request()
   return wrk.format("POST", "/api/v1/members/join", headers, body)
 end
 
-function response(status, hdrs, body)
-  if status == 201 then created = created + 1 else other = other + 1 end
-end
-
-function done(summary, latency, requests)
-  local c, o = 0, 0
-  for _, t in ipairs(threads) do
-    c = c + (t:get("created") or 0)
-    o = o + (t:get("other") or 0)
-  end
-  io.write("WRKJSON ", string.format(
-    '{"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,' ..
-    '"timeout":%d,"created":%d,"other":%d,"p50":%d,"p95":%d,"p99":%d,"max":%d}',
-    summary.requests, summary.duration, summary.errors.connect, summary.errors.read,
-    summary.errors.write, summary.errors.status, summary.errors.timeout, c, o,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max), "\n")
-end
 """
 
 
@@ -117,12 +100,8 @@ def _helper(action: str, env: dict, *args: str) -> dict:
     return json.loads(line.removeprefix("RESULT "))
 
 
-def _lua_list(values) -> str:
-    return "{" + ",".join(json.dumps(str(v), ensure_ascii=False) for v in values) + "}"
-
-
 def run() -> list[dict]:
-    from benchmarks.bench_appeals_intake import ensure_wrk, run_wrk
+    from benchmarks.bench_appeals_intake import COUNT_201_LUA, ensure_wrk, lua_list, run_wrk
     from benchmarks.bench_http import (
         HOST,
         free_port,
@@ -150,8 +129,9 @@ def run() -> list[dict]:
         threads = max(1, min(CLIENTS, 2))
         script = Path(tmp) / "join.lua"
         script.write_text(
-            LUA.replace("__TOKENS__", _lua_list(fixture["tokens"]))
-            .replace("__IDS__", _lua_list(fixture["ids"]))
+            (LUA + COUNT_201_LUA)
+            .replace("__TOKENS__", lua_list([str(t) for t in fixture["tokens"]]))
+            .replace("__IDS__", lua_list([str(i) for i in fixture["ids"]]))
             .replace("__STREETS__", "{" + ",".join(str(s) for s in fixture["streets"]) + "}")
             .replace("__THREADS__", str(threads))
         )
