@@ -1,4 +1,4 @@
-"""The category classifier: TF-IDF over words and character pairs, logistic regression.
+"""The category classifier: TF-IDF over words and rule hints, logistic regression.
 
 ``train`` fits it with scikit-learn; ``Model`` keeps only the vocabulary, the idf and
 the coefficients as numpy arrays, so one prediction is a dictionary look-up per
@@ -8,9 +8,9 @@ feature and one small matrix product (no scikit-learn call on the hot path).
 import json
 import logging
 import math
-import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +18,12 @@ import joblib
 import numpy as np
 from django.conf import settings
 
+from gonghui.triage import rules
 from gonghui.triage import text as tx
 
 log = logging.getLogger(__name__)
 SEED = 12351
-MODEL_VERSION = 1
+MODEL_VERSION = 2  # 2: words and rule hints (problem rules f:, h:), no character pairs
 
 
 @dataclass
@@ -43,102 +44,72 @@ class Model:
         return lookup
 
     def scores(self, text: str) -> tuple[np.ndarray, tuple]:
-        """Return class probabilities and what was seen: ``(columns, weights, first
-        positions)`` of the features found (an empty tuple when none were).
+        """Return class probabilities and what was seen: ``(columns, weights, words)``,
+        the features found in the order they first came, the first ``words`` of them
+        words in reading order, then the hints (an empty tuple when none were found).
 
         The same sums as ``TfidfVectorizer(analyzer=text.features, sublinear_tf=True)``
-        followed by the linear model (a test checks they agree): words are looked up in
-        a dictionary, character pairs as integers in a sorted array, and the counts
-        come from one sort (no Python loop over the pairs)."""
-        from gonghui.triage.rules import KEYWORD_REPEAT
-
+        followed by the linear model (a test checks they agree), with no scikit-learn
+        and as few numpy calls as can be: words and hints are dictionary look-ups (a C
+        loop over ``map``), a ``Counter`` counts them, and one gather and one product
+        give the scores. Tokens outside the vocabulary are
+        skipped without the stop-word filter: the vocabulary holds none of them."""
         lk = self.meta.get("_lookup") or self._lookup()
-        get = lk.words.get
-        found = [i for i in map(get, tx.words(text)) if i is not None]
-        for i, pattern in lk.keywords:
-            if pattern.search(text):
-                found += (i,) * KEYWORD_REPEAT
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        codes = codes[(codes >= 0x4E00) & (codes <= 0x9FFF)].astype(np.int64)
-        cols = np.array(found, dtype=np.int64)
-        if len(codes) > 1 and len(lk.pair_keys):
-            keys = (codes[:-1] << 16) | codes[1:]
-            pos = np.searchsorted(lk.pair_keys, keys)
-            pos[pos == len(lk.pair_keys)] = 0
-            hit = lk.pair_keys[pos] == keys
-            cols = np.concatenate((cols, lk.pair_cols[pos[hit]]))
-        if not len(cols):
+        counts = Counter([i for i in map(lk.words.get, tx.segment(text.lower())) if i is not None])
+        words = len(counts)  # the words come first, in reading order (first seen)
+        for i in map(lk.hints.get, rules.hints(text)):
+            if i is not None:  # a hint is never a word, so it comes after them
+                counts[i] = rules.HINT_REPEAT
+        if not counts:
             return _softmax(self.intercept.copy()), ()
-        order = cols.argsort(kind="stable")
-        cols = cols[order]
-        first = np.empty(len(cols), dtype=bool)
-        first[0] = True
-        np.not_equal(cols[1:], cols[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        idx = cols[starts]
-        n = np.empty(len(starts), dtype=np.float64)
-        n[:-1] = starts[1:]
-        n[-1] = len(cols)
-        n -= starts
-        w = (1.0 + np.log(n)) * lk.idf[idx]
-        w /= math.sqrt(float(w @ w))
-        logits = w @ self.coef[idx] + self.intercept
-        # order[starts]: where each feature first came (words in text order), which
-        # breaks ties in the explanation as reading order does
-        return _softmax(logits), (idx, w, order[starts])
+        n = len(counts)
+        idx = np.fromiter(counts, np.intp, n)
+        w = np.fromiter(counts.values(), np.float64, n)
+        np.log(w, out=w)
+        w += 1.0
+        w *= lk.idf[idx]
+        w /= math.sqrt(w @ w)
+        return _softmax(w @ self.coef[idx] + self.intercept), (idx, w, words)
 
     def explain(self, seen: tuple, klass: int, limit: int = 5) -> list[str]:
-        """Return the words that pushed hardest towards ``klass``."""
+        """Return the words that pushed hardest towards ``klass`` (ties in reading
+        order: ``seen`` lists features as they first came, and the sort is stable)."""
         if not seen:
             return []
         lk = self.meta.get("_lookup") or self._lookup()
-        idx, w, first = seen
-        contribution = w * self.coef[idx, klass]
-        keep = (contribution > 0) & lk.is_word[idx]
-        idx, contribution, first = idx[keep], contribution[keep], first[keep]
-        order = np.lexsort((first, -contribution))[:limit]
-        return [lk.names[i] for i in idx[order].tolist()]
+        idx, w, words = seen
+        idx = idx[:words]
+        push = (w[:words] * self.coef[idx, klass]).tolist()
+        # sorted is stable with reverse=True too: equal pushes stay in reading order
+        order = sorted(range(words), key=push.__getitem__, reverse=True)[:limit]
+        return [lk.names[int(idx[j])] for j in order if push[j] > 0]
 
 
 @dataclass
 class _Lookup:
-    """A model's vocabulary arranged for scoring: word -> column, the character pairs
-    as sorted integer keys (two UTF-32 code points) with their columns, the keyword
-    hints as (column, pattern), the idf, and each column's word (explanations)."""
+    """A model's vocabulary arranged for scoring: word -> column, hint feature name ->
+    column, the idf, and each word column's word (explanations)."""
 
     words: dict[str, int]
-    pair_keys: np.ndarray
-    pair_cols: np.ndarray
-    keywords: list[tuple[int, re.Pattern]]
+    hints: dict[str, int]
     idf: np.ndarray
-    is_word: np.ndarray
     names: list[str]
 
     @classmethod
     def build(cls, model: "Model") -> "_Lookup":
-        from gonghui.triage.rules import KEYWORD_PATTERNS
-
-        words, pairs, keyword_cols = {}, {}, {}
+        words, hints = {}, {}
         names = [""] * len(model.idf)
-        is_word = np.zeros(len(model.idf), dtype=bool)
         for feat, i in model.vocabulary.items():
             kind, token = feat[0], feat[2:]
             if kind == "w":
                 words[token] = i
                 names[i] = token
-                is_word[i] = True
-            elif kind == "c":
-                pairs[(ord(token[0]) << 16) | ord(token[1])] = i
             else:
-                keyword_cols[token] = i
-        keys = np.array(sorted(pairs), dtype=np.int64)
+                hints[feat] = i
         return cls(
             words=words,
-            pair_keys=keys,
-            pair_cols=np.array([pairs[k] for k in keys.tolist()], dtype=np.int64),
-            keywords=[(keyword_cols[c], p) for c, p in KEYWORD_PATTERNS if c in keyword_cols],
+            hints=hints,
             idf=np.asarray(model.idf, dtype=np.float64),
-            is_word=is_word,
             names=names,
         )
 

@@ -10,6 +10,7 @@ import re
 import threading
 from dataclasses import dataclass
 
+import ahocorasick
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -74,7 +75,7 @@ class Place:
 
 @dataclass
 class _Gazetteer:
-    pattern: re.Pattern | None
+    automaton: ahocorasick.Automaton | None
     entries: dict[str, list[tuple[tuple[int, str], tuple[int, str] | None]]]
 
 
@@ -127,9 +128,13 @@ def _build() -> _Gazetteer:
                 if street:
                     break
         entries[alias] = [(district, street)]
-    names = sorted(entries, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
-    return _Gazetteer(pattern, entries)
+    automaton = None
+    if entries:
+        automaton = ahocorasick.Automaton()
+        for name in entries:
+            automaton.add_word(name, name)
+        automaton.make_automaton()
+    return _Gazetteer(automaton, entries)
 
 
 def _get() -> _Gazetteer:
@@ -157,12 +162,12 @@ def _org_changed(sender, instance: Org, **kwargs) -> None:
 def find(text: str) -> Place:
     """Return the most specific place named in ``text`` (streets before districts)."""
     g = _get()
-    if g.pattern is None or not text:
+    if g.automaton is None or not text:
         return Place(None, None, [])
     best: tuple[int, Place] | None = None
     ambiguous: list[str] = []
-    for m in g.pattern.finditer(text):
-        name = m.group(0)
+    # leftmost-longest, without overlaps: what a regex of the names longest first finds
+    for _end, name in g.automaton.iter_long(text):
         options = g.entries[name]
         districts = {d for d, _s in options}
         if len(districts) > 1:

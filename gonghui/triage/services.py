@@ -75,9 +75,10 @@ def analyse(text: str, *, lat=None, lng=None, crs: str = "wgs84") -> Result:
     model = classifier.get_model()
     probs, seen = model.scores(text) if text else (None, [])
     if probs is not None:
-        order = probs.argsort()[::-1][:3]
-        candidates = [{"category": model.classes[i], "p": round(float(probs[i]), 4)} for i in order]
-        top, confidence = int(order[0]), float(probs[order[0]])
+        p = probs.tolist()
+        order = sorted(range(len(p)), key=p.__getitem__, reverse=True)[:3]
+        candidates = [{"category": model.classes[i], "p": round(p[i], 4)} for i in order]
+        top, confidence = order[0], p[order[0]]
         explanation = model.explain(seen, top)
         category = model.classes[top]
     else:

@@ -1,4 +1,4 @@
-"""Chinese text to tokens: jieba words (with labour terms added) and character n-grams.
+"""Chinese text to tokens: jieba words (with labour terms added).
 
 One tokenizer for the classifier, the knowledge search and the surge detector, so a
 word means the same thing everywhere.
@@ -86,7 +86,7 @@ _lock = threading.Lock()
 _segmenter: rjieba.Jieba | None = None
 STOP = set("的了是我在有和就不人都一也很到说要去你会着没看好自己这那吗呢吧啊呀么么请问您")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-SPACE = re.compile(r"\s+")
+NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -122,20 +122,21 @@ def words(text: str) -> list[str]:
     return [w for w in segment(text.lower()) if w not in STOP and WORD.search(w)]
 
 
-def features(text: str) -> list[str]:
-    """Return the classifier's features: words (``w:``) and character pairs (``c:``)."""
-    ws = words(text)
-    plain = "".join(CJK.findall(text))
-    from gonghui.triage.rules import keyword_features
+def cjk_only(text: str) -> str:
+    """Return the CJK characters of ``text``, in order."""
+    return NOT_CJK.sub("", text)
 
-    return (
-        [f"w:{w}" for w in ws]
-        + [f"c:{plain[i : i + 2]}" for i in range(len(plain) - 1)]
-        + keyword_features(text)
-    )
+
+def features(text: str) -> list[str]:
+    """Return the classifier's features: words (``w:``) and the rules' hints (``k:``,
+    ``f:``, ``h:``, each repeated ``HINT_REPEAT`` times). Character pairs were features
+    until cross-validation showed the model better without them (docs/triage.md)."""
+    from gonghui.triage.rules import HINT_REPEAT, hints
+
+    return [f"w:{w}" for w in words(text)] + hints(text) * HINT_REPEAT
 
 
 def cjk_share(text: str) -> float:
     """Return the share of CJK characters among the non-space characters."""
-    solid = len(text) - sum(map(len, SPACE.findall(text)))
-    return len(CJK.findall(text)) / solid if solid else 0.0
+    solid = len("".join(text.split()))  # str.split and re's \s agree on what a space is
+    return len(cjk_only(text)) / solid if solid else 0.0

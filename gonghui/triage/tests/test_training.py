@@ -108,7 +108,7 @@ def test_its_explanation_lists_the_words_that_pushed_towards_the_class(triage_mo
     assert triage_model.classes[top] == "wages"
     assert "工资" in words and len(words) <= 5
     columns = [triage_model.vocabulary[f"w:{w}"] for w in words]
-    idx, weights, _first = seen
+    idx, weights, _words = seen
     pushes = [float(weights[list(idx).index(c)] * triage_model.coef[c, top]) for c in columns]
     assert all(p > 0 for p in pushes) and pushes == sorted(pushes, reverse=True)
     assert triage_model.explain((), top) == []

@@ -120,6 +120,48 @@ def test_it_reports_an_ambiguous_name_instead_of_guessing():
 
 
 @pytest.mark.django_db
+def test_its_gazetteer_automaton_finds_what_a_regex_of_the_names_finds():
+    import random
+    import re
+
+    g = places._get()
+    names = sorted(g.entries, key=len, reverse=True)
+    regex = re.compile("|".join(re.escape(n) for n in names))
+    rng = random.Random(7)
+    texts = []
+    for _ in range(3000):  # names, fragments of names and overlaps, run together
+        parts = []
+        for _ in range(rng.randint(1, 4)):
+            name = rng.choice(names)
+            a = rng.randrange(len(name))
+            parts += [
+                name if rng.random() < 0.5 else name[a:],
+                rng.choice(["", "的", "街道", "区"]),
+            ]
+        texts.append("".join(parts))
+    found = [[n for _end, n in g.automaton.iter_long(t)] for t in texts]
+    assert found == [[m.group(0) for m in regex.finditer(t)] for t in texts]
+    assert sum(map(len, found)) > 3000
+
+
+def test_its_keyword_automaton_finds_what_the_regexes_find():
+    import re
+
+    from gonghui.triage import data
+
+    split = rules.top_level_alternatives(r"a|(b|c)d|[|x]e|\||f")
+    assert split == ["a", "(b|c)d", "[|x]e", r"\|", "f"]
+    keywords = [(c, re.compile(p)) for c, p in rules.CATEGORY_KEYWORDS]
+    problems = [(c, re.compile(p)) for c, p in rules.PROBLEM_RULES]
+    texts = [r.text for r in data.real_rows()[:400] + data.synthetic_rows()]
+    texts += [t[i : i + 12] for t in texts[:200] for i in range(0, 60, 7)]
+    for text in texts:
+        assert rules.KEYWORDS.found(text) == {c for c, p in keywords if p.search(text)}, text
+        expected = next((c for c, p in problems if p.search(text)), None)
+        assert rules.main_problem(text) == expected, text
+
+
+@pytest.mark.django_db
 def test_it_matches_the_employer_named_in_the_text():
     wangjing = Org.objects.get(admin_code="110105026")
     firm = create_enterprise(
