@@ -52,8 +52,8 @@ class Model:
         followed by the linear model (a test checks they agree), with no scikit-learn
         and as few numpy calls as can be: words and hints are dictionary look-ups (a C
         loop over ``map``), a ``Counter`` counts them, and one gather and one product
-        give the scores. Tokens outside the vocabulary are
-        skipped without the stop-word filter: the vocabulary holds none of them."""
+        give the scores. Tokens outside the vocabulary are skipped without the
+        stop-word filter: the vocabulary holds no stop word."""
         lk = self.meta.get("_lookup") or self._lookup()
         counts = Counter([i for i in map(lk.words.get, tx.segment(text.lower())) if i is not None])
         words = len(counts)  # the words come first, in reading order (first seen)
@@ -154,6 +154,15 @@ def save(model: Model, path: Path | None = None) -> Path:
     return path
 
 
+def load(path: Path | None = None) -> Model | None:
+    """Return the model saved at ``path``, or None if there is none of this version."""
+    path = path or model_path()
+    if not path.exists():
+        return None
+    model = joblib.load(path)
+    return model if model.meta.get("version") == MODEL_VERSION else None
+
+
 _lock = threading.RLock()  # get_model trains and then sets the model while holding it
 _current: Model | None = None
 
@@ -172,10 +181,7 @@ def get_model() -> Model:
         with _lock:
             if _current is None:
                 path = model_path()
-                if path.exists():
-                    loaded = joblib.load(path)
-                    if loaded.meta.get("version") == MODEL_VERSION:
-                        _current = loaded
+                _current = load(path)
                 if _current is None:
                     from gonghui.triage.training import train_and_save
 

@@ -154,7 +154,7 @@ PROBLEM_RULES: list[tuple[str, str]] = [
     ("hours", r"加班|工时|年休假|年假|节假日|调休|病假|婚假|工作时间|休息日|双休|值班|倒班"),
     (
         "social_insurance",
-        (r"社保|社会保险|养老保险|医疗保险|失业保险|生育保险|五险|公积金|医保|养老金"),
+        r"社保|社会保险|养老保险|医疗保险|失业保险|生育保险|五险|公积金|医保|养老金",
     ),
     (
         "dismissal",
@@ -165,11 +165,9 @@ PROBLEM_RULES: list[tuple[str, str]] = [
     ),
     (
         "contract",
-        (
-            r"劳动合同|试用期|二倍工资|双倍工资|竞业|派遣|调岗|降薪|扣押.{0,6}证|押金|培训协议|服务期"
-        ),
+        r"劳动合同|试用期|二倍工资|双倍工资|竞业|派遣|调岗|降薪|扣押.{0,6}证|押金|培训协议|服务期",
     ),
-    ("procedure", (r"仲裁|劳动争议|劳动监察|劳动局|人社局|起诉|法律援助")),
+    ("procedure", r"仲裁|劳动争议|劳动监察|劳动局|人社局|起诉|法律援助"),
 ]
 HEAD = re.compile(r"[^\s。！？!?]+")
 HINT_REPEAT = 5  # each hint counts five times: few, and each a strong signal (measured)

@@ -40,7 +40,7 @@ def test_it_trains_writes_and_loads_the_model(settings, tmp_path, triage_model):
     meta = json.loads((tmp_path / "triage" / "model.json").read_text())
     assert len(meta["data_sha256"]) == 64
     assert meta["rows"]["real_train"] == 579 and meta["seed"] == 12351
-    assert meta["metrics"]["real_test"]["macro_f1"] > 0.7
+    assert meta["metrics"]["real_test"]["macro_f1"] >= 0.85  # issue 4's target (seeded)
     # The same data gives the same hash (seeded, reproducible).
     assert meta["data_sha256"] == triage_model.meta["data_sha256"]
     try:
@@ -50,7 +50,16 @@ def test_it_trains_writes_and_loads_the_model(settings, tmp_path, triage_model):
         assert loaded.classes == triage_model.classes
     finally:
         classifier.set_model(triage_model)
+    written = settings.TRIAGE_MODEL_PATH.stat().st_mtime_ns
     call_command("train_triage", "--if-missing", verbosity=0)  # exists: nothing to do
+    assert settings.TRIAGE_MODEL_PATH.stat().st_mtime_ns == written
+    # A model of an older version counts as missing: --if-missing trains a new one.
+    old = classifier.load(settings.TRIAGE_MODEL_PATH)
+    old.meta["version"] = classifier.MODEL_VERSION - 1
+    classifier.save(old, settings.TRIAGE_MODEL_PATH)
+    assert classifier.load(settings.TRIAGE_MODEL_PATH) is None
+    call_command("train_triage", "--if-missing", "--no-corrections", verbosity=0)
+    assert classifier.load(settings.TRIAGE_MODEL_PATH).meta["version"] == classifier.MODEL_VERSION
 
 
 @pytest.mark.django_db

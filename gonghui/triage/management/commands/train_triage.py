@@ -10,12 +10,16 @@ class Command(BaseCommand):
     help = "Train the triage classifier from the real and synthetic rows and the corrections."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-missing", action="store_true", help="only when no model exists")
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="only when there is no model of the current version",
+        )
         parser.add_argument("--no-corrections", action="store_true")
 
     def handle(self, *args, if_missing=False, no_corrections=False, **options):
         path = classifier.model_path()
-        if if_missing and path.exists():
+        if if_missing and classifier.load(path) is not None:
             self.stdout.write(f"model exists: {path}")
             return
         with tqdm(total=2, desc="train_triage", disable=None) as bar:
