@@ -1,9 +1,12 @@
 """Employer names in a worker's text, matched (rapidfuzz) to registered enterprises."""
 
+import math
 import re
 import threading
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from rapidfuzz import fuzz, process
@@ -57,28 +60,157 @@ class Employer:
 
 
 def _core(name: str) -> str:
+    name = re.sub(r"\s+", "", name)  # spaces would make rapidfuzz's token scorers differ
     name = re.sub(r"^(北京市|北京)", "", name)
     return re.sub(r"(股份有限公司|有限责任公司|有限公司|集团|公司)$", "", name)
 
 
+def _pairs(core: str) -> list[str]:
+    return [core[i : i + 2] for i in range(len(core) - 1)]
+
+
+def _shared_pairs_needed(m: int, n: int) -> int:
+    """How many character pairs a name core of length ``n`` must share with a query
+    core of length ``m`` (m >= 3) to reach WRatio >= 86; -1 when it cannot reach it.
+
+    WRatio of strings without spaces is the larger of ratio (length ratio < 1.5) or of
+    ratio and 0.9 x partial_ratio (below 8; at 8 and over 0.6 x, never 86). A ratio r
+    of strings of lengths a and b means a common subsequence of L >= r(a + b)/2
+    characters; of its L - 1 neighbouring pairs, every one broken by an unmatched
+    character in either string costs one of the a + b - 2L unmatched characters, so at
+    least 3L - 1 - (a + b) are pairs of both. ratio >= 0.86 gives 0.29(a + b) - 1;
+    partial_ratio >= 95.6 (over a window of the longer string, w >= 0.91 x the shorter
+    s) gives 0.83s - 1. Constants rounded down: the bound stays a lower bound.
+    """
+    short, long_ = min(m, n), max(m, n)
+    if long_ >= 8 * short:
+        return -1
+    by_ratio = 0.28 * (m + n) - 1
+    bound = by_ratio if long_ < 1.5 * short else min(by_ratio, 0.82 * short - 1)
+    return max(0, math.ceil(bound))
+
+
+@dataclass
+class _Registry:
+    """The enterprises' names and cores, with an index that finds, for a query core,
+    every core that could reach the fuzzy cutoff (so rapidfuzz scores a few hundred
+    names, not the city's 220,000, and finds what a full scan finds: a test checks)."""
+
+    ids: list[int]
+    names: list[str]
+    cores: list[str]
+    exact: dict[str, int]  # core -> first index (the one a full scan would find)
+    postings: dict[tuple[str, int], np.ndarray]  # (pair, core length) -> indices
+    lengths: list[int]
+    platforms: dict[str, int | None] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, rows: list[tuple[int, str]]) -> "_Registry":
+        cores = [_core(name) for _pk, name in rows]
+        exact: dict[str, int] = {}
+        postings: dict[tuple[str, int], list[int]] = {}
+        for i, core in enumerate(cores):
+            if core in exact:  # a repeated core scores as its first: index it once
+                continue
+            exact[core] = i
+            for pair in set(_pairs(core)) if len(core) > 1 else {core}:
+                postings.setdefault((pair, len(core)), []).append(i)
+        return cls(
+            ids=[pk for pk, _name in rows],
+            names=[name for _pk, name in rows],
+            cores=cores,
+            exact=exact,
+            postings={k: np.array(v, dtype=np.int64) for k, v in postings.items()},
+            lengths=sorted({len(c) for c in cores}),
+        )
+
+    def candidates(self, core: str) -> list[int]:
+        """Return, in registry order, the indices of every core that shares enough
+        pairs with ``core`` to reach the cutoff (``_shared_pairs_needed``)."""
+        pairs = _pairs(core)
+        distinct = set(pairs)
+        repeat = max(Counter(pairs).values())  # a pair seen twice counts once in `distinct`
+        found = []
+        for n in self.lengths:
+            if n == 1:  # one character: in the text or not (partial_ratio 100 x 0.9)
+                found += [self.postings[(ch, 1)] for ch in set(core) if (ch, 1) in self.postings]
+                continue
+            need = _shared_pairs_needed(len(core), n)
+            if need < 0:
+                continue
+            need = max(1, math.ceil(need / repeat))
+            lists = sorted(
+                (self.postings[(p, n)] for p in distinct if (p, n) in self.postings), key=len
+            )
+            if len(lists) < need:
+                continue
+            # A core sharing `need` of the pairs holds one of the len - need + 1 rarest
+            # (prefix filter); then count in every list how many it really shares.
+            rows = np.unique(np.concatenate(lists[: len(lists) - need + 1]))
+            if need > 1:
+                shared = np.zeros(len(rows), dtype=np.int64)
+                for posting in lists:
+                    at = np.minimum(np.searchsorted(posting, rows), len(posting) - 1)
+                    shared += posting[at] == rows
+                rows = rows[shared >= need]
+            found.append(rows)
+        return np.unique(np.concatenate(found)).tolist() if found else []
+
+    def match(self, name: str) -> int | None:
+        if name in PLATFORMS:
+            if name not in self.platforms:
+                key = PLATFORMS[name]
+                self.platforms[name] = next(
+                    (
+                        pk
+                        for pk, full in zip(self.ids, self.names, strict=True)
+                        if key in full or name in full
+                    ),
+                    None,
+                )
+            return self.platforms[name]
+        core = _core(name)
+        # Two characters match too much by part (达物 in 顺达物流): only whole names then.
+        if len(core) < 3:
+            i = self.exact.get(core)
+            return None if i is None else self.ids[i]
+        if core in self.exact:  # identical: 100, and a full scan finds the first such
+            return self.ids[self.exact[core]]
+        # Of similar length, WRatio of strings without spaces is plain ratio (its token
+        # scorers see one token each and give no more): score those with the cheaper one.
+        m, near, far = len(core), [], []
+        for i in self.candidates(core):
+            n = len(self.cores[i])
+            (near if max(m, n) < 1.5 * min(m, n) else far).append(i)
+        best = None
+        for rows, scorer in ((near, fuzz.ratio), (far, fuzz.WRatio)):
+            hit = process.extractOne(
+                core, [self.cores[i] for i in rows], scorer=scorer, score_cutoff=MATCH_CUTOFF
+            )
+            if hit and (best is None or (hit[1], -rows[hit[2]]) > best):
+                best = (hit[1], -rows[hit[2]])  # the best score, then the first, as a scan
+        return self.ids[-best[1]] if best else None
+
+
 _lock = threading.Lock()
-_choices: tuple[list[int], list[str], list[str]] | None = None
+_registry: _Registry | None = None
 
 
-def _index() -> tuple[list[int], list[str], list[str]]:
-    global _choices
-    if _choices is None:
+def _index() -> _Registry:
+    global _registry
+    if _registry is None:
         with _lock:
-            if _choices is None:
-                rows = list(Enterprise.objects.values_list("id", "name"))
-                _choices = ([r[0] for r in rows], [r[1] for r in rows], [_core(r[1]) for r in rows])
-    return _choices
+            if _registry is None:
+                _registry = _Registry.build(
+                    list(Enterprise.objects.order_by("pk").values_list("id", "name"))
+                )
+    return _registry
 
 
 def clear_cache() -> None:
-    global _choices
+    global _registry
     with _lock:
-        _choices = None
+        _registry = None
 
 
 @receiver(post_save, sender=Enterprise)
@@ -105,20 +237,8 @@ def mentions(text: str) -> list[str]:
 
 def match(name: str) -> int | None:
     """Return the id of the enterprise the name most likely means, if close enough."""
-    ids, names, cores = _index()
-    if not ids:
-        return None
-    if name in PLATFORMS:
-        key = PLATFORMS[name]
-        for pk, full in zip(ids, names, strict=True):
-            if key in full or name in full:
-                return pk
-        return None
-    core = _core(name)
-    # Two characters match too much by part (达物 in 顺达物流): only whole names then.
-    scorer, cutoff = (fuzz.WRatio, MATCH_CUTOFF) if len(core) >= 3 else (fuzz.ratio, 100)
-    hit = process.extractOne(core, cores, scorer=scorer, score_cutoff=cutoff)
-    return ids[hit[2]] if hit else None
+    registry = _index()
+    return registry.match(name) if registry.ids else None
 
 
 def find(text: str) -> Employer | None:
