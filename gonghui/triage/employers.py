@@ -37,7 +37,9 @@ COMPANY = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|工厂|厂))"
 )
 # Words that end the text before a company's name ("我在X公司", "被X公司").
-LEAD = re.compile(r"^.*(?:我在|在|是|被|给|到|去|跟|和|与|向|把|说|家|个|了|的|们|原|这|那|前)")
+LEAD = re.compile(
+    r"^.*(?:我在|我系|在|是|被|给|到|去|跟|和|与|向|把|说|家|个|了|的|们|原|这|那|前)"
+)
 GENERIC = {
     "公司",
     "有限公司",
@@ -50,6 +52,16 @@ GENERIC = {
     "工厂",
     "厂",
 }
+# A company named only by its trade (劳务派遣公司, 这家物流公司): a description, not a
+# name. Fuzzy matching would find some registered 劳务派遣 firm and route the appeal to
+# its union, and duplicates would link strangers, so it is no employer mention.
+TRADE_ONLY = re.compile(
+    r"(?:这家|那家|一家|这个|那个|我们|咱们|我|该|本|原|小|大|黑心|私人|个体)?"
+    r"(?:劳务派遣|劳务|派遣|人力资源|人力|物流|快递|外卖|配送|装修|装饰|建筑|工程|建设|保安|"
+    r"保洁|家政|餐饮|饭店|酒店|物业|中介|房产|地产|广告|传媒|文化|商贸|贸易|运输|搬家|培训|"
+    r"教育|医药|服装|食品|汽车|加工|电子|科技|网络|信息|技术|软件|互联网|制造|机械|印刷|"
+    r"包装|超市|外包|服务|管理|发展|咨询|有限)+"
+)
 MATCH_CUTOFF = 86
 
 
@@ -227,7 +239,8 @@ def mentions(text: str) -> list[str]:
     has_company = "公司" in text or "集团" in text or "厂" in text
     for m in COMPANY.finditer(text) if has_company else ():
         name = LEAD.sub("", m.group(1))
-        if name not in GENERIC and len(_core(name)) >= 2:
+        core = _core(name)
+        if name not in GENERIC and len(core) >= 2 and not TRADE_ONLY.fullmatch(core):
             found.append(name)
     for brand in PLATFORMS:
         if brand in text and not any(brand in f for f in found):

@@ -173,6 +173,56 @@ def test_it_matches_the_employer_named_in_the_text():
     assert employers.find("我在一家没登记过的星河建材公司上班").name == "星河建材公司"
     assert employers.find("美团骑手被罚款").name == "美团"
     assert employers.find("今天天气很好") is None
+    # A company named only by its trade is a description, not an employer to match.
+    assert employers.find("劳务派遣公司拖欠我三个月工资") is None
+    assert employers.find("我系人力资源公司派遣过去的") is None
+    assert employers.find("这家物流公司不给交社保") is None
+
+
+def test_its_employer_index_finds_what_a_full_scan_finds():
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    rng = random.Random(11)
+    pool = "华泰通安达顺丰盛鑫源宏伟恒瑞祥和兴旺东方北海天地金银龙凤嘉禾博远智联创新信诚"
+    trades = ["科技", "物流", "商贸", "建筑工程", "餐饮管理", "劳务派遣", "文化传媒"]
+    names = {
+        ("北京" if rng.random() < 0.3 else "")
+        + "".join(rng.choice(pool) for _ in range(rng.randint(1, 4)))
+        + rng.choice(trades)
+        + rng.choice(["", "发展", "服务"])
+        + rng.choice(["有限公司", "集团", "公司", ""])
+        for _ in range(3000)
+    }
+    names = sorted(names) + ["顺", "达物", "顺达物流", "北京望京顺达物流有限公司", "顺达物流"]
+    registry = employers._Registry.build(list(enumerate(names, start=1)))
+
+    def scan(query):
+        core = employers._core(query)
+        scorer, cutoff = (fuzz.WRatio, 86) if len(core) >= 3 else (fuzz.ratio, 100)
+        hit = process.extractOne(core, registry.cores, scorer=scorer, score_cutoff=cutoff)
+        return registry.ids[hit[2]] if hit else None
+
+    def mutate(text):
+        chars = list(text)
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randrange(len(chars) + 1)
+            if rng.random() < 0.5 and at < len(chars):
+                del chars[at]
+            else:
+                chars.insert(at, rng.choice(pool))
+        return "".join(chars)
+
+    queries = ["顺达物流", "望京顺达物流", "达物流", "顺达 物流"]
+    for _ in range(600):
+        name = rng.choice(names)
+        start = rng.randrange(len(name))
+        queries += [mutate(name), name[start : start + rng.randint(2, 9)], "新" + name]
+    found = [registry.match(q) for q in queries]
+    assert found == [scan(q) for q in queries]
+    assert sum(f is not None for f in found) > 500  # the queries do match, often
+    assert len(registry.candidates("华泰通安物流")) < len(names) / 4  # and it filters
 
 
 @pytest.mark.parametrize(
