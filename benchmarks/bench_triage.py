@@ -128,8 +128,7 @@ def registry_rounds(texts: list[str]) -> dict:
     started = time.perf_counter()
     registry = employers._Registry.build(list(enumerate(names, start=1)))
     build_s = time.perf_counter() - started
-    employers.clear_cache()
-    employers._registry = registry
+    employers._cache.put(registry)
     named = [t for t in texts if employers.mentions(t)]
     rounds = []
     for _ in range(3):

@@ -112,3 +112,19 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Generation(models.Model):
+    """A token per process-wide cache (the triage gazetteer, the enterprise register),
+    changed in the transaction of every change the cache is built from, so that every
+    app process can tell its copy is stale (core/generations.py)."""
+
+    key = models.CharField(primary_key=True, max_length=40)
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("缓存版本")
+        verbose_name_plural = _("缓存版本")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.token}"

@@ -14,6 +14,7 @@ from faker import Faker
 from stdnum.cn import uscc as uscc_number
 from tqdm import tqdm
 
+from gonghui.core import generations
 from gonghui.orgs.choices import Industry, OrgKind, Ownership, Role, SizeBand
 from gonghui.orgs.importers import import_beijing_tree
 from gonghui.orgs.models import Enterprise, Org, PairedContact, StaffRole
@@ -198,6 +199,7 @@ def seed(
             Enterprise.objects.bulk_create(ents)
             bar.update(len(ents))
         bar.close()
+        generations.bump("enterprises")  # bulk_create sends no signal: say it here
         result.enterprises = scale.enterprises
 
         # Grassroots unions for the larger enterprises first, as organising drives do.

@@ -2,7 +2,6 @@
 
 import math
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -11,6 +10,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from rapidfuzz import fuzz, process
 
+from gonghui.core import generations
+from gonghui.core.generations import ProcessCache
 from gonghui.orgs.models import Enterprise
 
 # Platform brand -> a word of the operating company's registered name.
@@ -204,31 +205,25 @@ class _Registry:
         return self.ids[-best[1]] if best else None
 
 
-_lock = threading.Lock()
-_registry: _Registry | None = None
+def _build() -> _Registry:
+    return _Registry.build(list(Enterprise.objects.order_by("pk").values_list("id", "name")))
+
+
+_cache: ProcessCache[_Registry] = ProcessCache("enterprises", _build)
 
 
 def _index() -> _Registry:
-    global _registry
-    if _registry is None:
-        with _lock:
-            if _registry is None:
-                _registry = _Registry.build(
-                    list(Enterprise.objects.order_by("pk").values_list("id", "name"))
-                )
-    return _registry
+    return _cache.get()
 
 
 def clear_cache() -> None:
-    global _registry
-    with _lock:
-        _registry = None
+    _cache.clear()
 
 
 @receiver(post_save, sender=Enterprise)
 @receiver(post_delete, sender=Enterprise)
 def _enterprise_changed(sender, **kwargs) -> None:
-    clear_cache()
+    generations.bump("enterprises")  # the other processes rebuild within 30 s
 
 
 def mentions(text: str) -> list[str]:

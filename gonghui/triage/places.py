@@ -7,13 +7,14 @@ the district only.
 """
 
 import re
-import threading
 from dataclasses import dataclass
 
 import ahocorasick
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from gonghui.core import generations
+from gonghui.core.generations import ProcessCache
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Org
 
@@ -79,10 +80,6 @@ class _Gazetteer:
     entries: dict[str, list[tuple[tuple[int, str], tuple[int, str] | None]]]
 
 
-_lock = threading.Lock()
-_gazetteer: _Gazetteer | None = None
-
-
 def _build() -> _Gazetteer:
     districts: dict[str, tuple[int, str]] = {}
     entries: dict[str, list] = {}
@@ -137,26 +134,22 @@ def _build() -> _Gazetteer:
     return _Gazetteer(automaton, entries)
 
 
+_cache: ProcessCache[_Gazetteer] = ProcessCache("gazetteer", _build)
+
+
 def _get() -> _Gazetteer:
-    global _gazetteer
-    if _gazetteer is None:
-        with _lock:
-            if _gazetteer is None:
-                _gazetteer = _build()
-    return _gazetteer
+    return _cache.get()
 
 
 def clear_cache() -> None:
-    global _gazetteer
-    with _lock:
-        _gazetteer = None
+    _cache.clear()
 
 
 @receiver(post_save, sender=Org)
 @receiver(post_delete, sender=Org)
 def _org_changed(sender, instance: Org, **kwargs) -> None:
     if instance.kind in (OrgKind.DISTRICT, OrgKind.STREET):
-        clear_cache()
+        generations.bump("gazetteer")  # the other processes rebuild within 30 s
 
 
 def find(text: str) -> Place:

@@ -1,0 +1,76 @@
+"""Process-wide caches that every app process rebuilds after a change, not only the
+process that made it.
+
+A ``Generation`` row per cache holds a token, changed inside the transaction of each
+change the cache is built from (``bump``). ``ProcessCache.get`` compares it with the
+token its copy was built at, at most every ``check_every`` seconds, so a hot path that
+touches no database otherwise pays one small query that often: other processes see a
+change within that time, the changing process at once.
+"""
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from gonghui.core.models import Generation
+
+T = TypeVar("T")
+
+
+_local: dict[str, list["ProcessCache"]] = {}
+
+
+def bump(key: str) -> None:
+    """Mark ``key``'s caches stale in every process (call inside the writing
+    transaction); this process's copies are dropped at once.
+
+    A random token, not the old one plus one: a rolled-back transaction must not leave
+    a token that a later, different change reuses."""
+    token = secrets.randbits(62) or 1
+    if not Generation.objects.filter(key=key).update(token=token):
+        Generation.objects.update_or_create(key=key, defaults={"token": token})
+    for cache in _local.get(key, ()):
+        cache.clear()
+
+
+def current(key: str) -> int:
+    return Generation.objects.filter(key=key).values_list("token", flat=True).first() or 0
+
+
+class ProcessCache(Generic[T]):
+    """One process's copy of a value built by ``build``, rebuilt when its generation
+    moved (checked at most every ``check_every`` seconds) or after ``clear``."""
+
+    def __init__(self, key: str, build: Callable[[], T], check_every: float = 30.0):
+        self.key, self.build, self.check_every = key, build, check_every
+        self._value: T | None = None
+        self._token = 0
+        self._checked = 0.0
+        self._lock = threading.Lock()
+        _local.setdefault(key, []).append(self)
+
+    def get(self) -> T:
+        value = self._value
+        if value is not None and time.monotonic() - self._checked < self.check_every:
+            return value
+        with self._lock:
+            now = time.monotonic()
+            if self._value is None or now - self._checked >= self.check_every:
+                token = current(self.key)  # read before building: a change meanwhile rebuilds
+                if self._value is None or token != self._token:
+                    self._value = self.build()
+                    self._token = token
+                self._checked = now
+            return self._value
+
+    def put(self, value: T) -> None:
+        """Use ``value`` as the current copy (a benchmark's register built in memory)."""
+        with self._lock:
+            self._value, self._token, self._checked = value, current(self.key), time.monotonic()
+
+    def clear(self) -> None:
+        """Drop this process's copy (after a change made here: no need to wait)."""
+        with self._lock:
+            self._value = None
