@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from gonghui.core import generations
 from gonghui.core.generations import ProcessCache
 from gonghui.orgs.models import Enterprise
+from gonghui.triage import text as tx
 
 # Platform brand -> a word of the operating company's registered name.
 PLATFORMS = {
@@ -37,10 +38,14 @@ PLATFORMS = {
 COMPANY = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|工厂|厂))"
 )
-# Words that end the text before a company's name ("我在X公司", "被X公司").
-LEAD = re.compile(
-    r"^.*(?:我在|我系|在|是|被|给|到|去|跟|和|与|向|把|说|家|个|了|的|们|原|这|那|前)"
-)
+# Words that end the text before a company's name ("我在X公司", "被X公司"), as jieba
+# cuts them: a name holding the same character (家乐福, 在线, 和平里) is one word, so
+# it keeps it.
+LEAD_WORDS = {
+    *"我你他她在是系被给到去跟和与向把说家个了的们原这那前让叫对从替为",
+    *("我在", "我系", "我们", "他们", "一家", "这家", "那家", "一个", "这个", "那个", "就是"),
+    *("进入", "进了", "应聘", "入职", "就职", "上班", "工作", "打工", "干活", "反映", "投诉"),
+}
 GENERIC = {
     "公司",
     "有限公司",
@@ -226,6 +231,13 @@ def _enterprise_changed(sender, **kwargs) -> None:
     generations.bump("enterprises")  # the other processes rebuild within 30 s
 
 
+def _without_lead(span: str) -> str:
+    """Return the company name at the end of ``span``: what follows its last lead word."""
+    words = tx.segment(span)
+    last = max((i for i, w in enumerate(words) if w in LEAD_WORDS), default=-1)
+    return "".join(words[last + 1 :])
+
+
 def mentions(text: str) -> list[str]:
     """Return employer names written in the text, platforms included, in order."""
     found = []
@@ -233,7 +245,7 @@ def mentions(text: str) -> list[str]:
     # (exact, and most texts name no company)
     has_company = "公司" in text or "集团" in text or "厂" in text
     for m in COMPANY.finditer(text) if has_company else ():
-        name = LEAD.sub("", m.group(1))
+        name = _without_lead(m.group(1))
         core = _core(name)
         if name not in GENERIC and len(core) >= 2 and not TRADE_ONLY.fullmatch(core):
             found.append(name)

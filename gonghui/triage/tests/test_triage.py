@@ -179,6 +179,21 @@ def test_it_matches_the_employer_named_in_the_text():
     assert employers.find("这家物流公司不给交社保") is None
 
 
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        ("我在家乐福公司上班，加班没有加班费", ["家乐福公司"]),  # 家 is in the name
+        ("我在北京在线科技有限公司上班", ["北京在线科技有限公司"]),
+        ("和平里物业公司欠薪", ["和平里物业公司"]),
+        ("老板说下个月给钱的顺达公司", ["顺达公司"]),
+        ("进入新东方建筑公司以后", ["新东方建筑公司"]),
+        ("在这个厂干了三年", []),
+    ],
+)
+def test_it_cuts_the_words_before_a_company_name_at_word_boundaries(text, names):
+    assert employers.mentions(text) == names
+
+
 def test_its_employer_index_finds_what_a_full_scan_finds():
     import random
 
