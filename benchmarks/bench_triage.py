@@ -119,6 +119,14 @@ def registry_names(n: int, seed: int = 12351) -> list[str]:
     return names
 
 
+def per_second(fn, texts: list[str]) -> float:
+    """Return how many texts ``fn`` takes per second, over one pass of them all."""
+    started = time.perf_counter()
+    for t in texts:
+        fn(t)
+    return len(texts) / (time.perf_counter() - started)
+
+
 def registry_rounds(texts: list[str]) -> dict:
     """``analyse`` with a city-scale enterprise register in the process (built in
     memory as the process builds it from the database), and the match alone."""
@@ -130,12 +138,7 @@ def registry_rounds(texts: list[str]) -> dict:
     build_s = time.perf_counter() - started
     employers._cache.put(registry)
     named = [t for t in texts if employers.mentions(t)]
-    rounds = []
-    for _ in range(3):
-        started = time.perf_counter()
-        for t in texts:
-            services.analyse(t)
-        rounds.append(len(texts) / (time.perf_counter() - started))
+    rounds = [per_second(services.analyse, texts) for _ in range(3)]
     queries = [names[i][2:9] for i in range(0, REGISTRY, REGISTRY // 300)]  # name fragments
     started = time.perf_counter()
     for q in queries:
@@ -176,20 +179,11 @@ def measure() -> dict:
     # noisy neighbour slows both alike; the median round is reported (and the range).
     analyse_rounds, jieba_rounds = [], []
     for _ in range(9):
-        started = time.perf_counter()
-        for t in texts:
-            services.analyse(t)
-        analyse_rounds.append(len(texts) / (time.perf_counter() - started))
-        started = time.perf_counter()
-        for t in texts:
-            words(t)
-        jieba_rounds.append(len(texts) / (time.perf_counter() - started))
+        analyse_rounds.append(per_second(services.analyse, texts))
+        jieba_rounds.append(per_second(words, texts))
     analyse_per_s = percentile(sorted(analyse_rounds), 50)
     jieba_per_s = percentile(sorted(jieba_rounds), 50)
-    started = time.perf_counter()
-    for t in texts:
-        services.triage(t)
-    triage_per_s = len(texts) / (time.perf_counter() - started)
+    triage_per_s = per_second(services.triage, texts)
     city = registry_rounds(texts)
     search.search("工资", limit=10)
     times = []

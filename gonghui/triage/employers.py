@@ -188,12 +188,11 @@ class _Registry:
                 )
             return self.platforms[name]
         core = _core(name)
-        # Two characters match too much by part (达物 in 顺达物流): only whole names then.
-        if len(core) < 3:
-            i = self.exact.get(core)
-            return None if i is None else self.ids[i]
-        if core in self.exact:  # identical: 100, and a full scan finds the first such
-            return self.ids[self.exact[core]]
+        i = self.exact.get(core)
+        if i is not None:  # identical: 100, and a full scan finds the first such
+            return self.ids[i]
+        if len(core) < 3:  # two characters match too much by part (达物 in 顺达物流)
+            return None
         # Of similar length, WRatio of strings without spaces is plain ratio (its token
         # scorers see one token each and give no more): score those with the cheaper one.
         m, near, far = len(core), [], []

@@ -76,10 +76,15 @@ class Alternations:
         self.automaton.make_automaton()
         self.regexes = {name: re.compile("|".join(alts)) for name, alts in rest.items()}
 
-    def found(self, text: str) -> set[str]:
+    def _by_words(self, text: str) -> set[str]:
+        """Return the names whose plain-word alternatives occur in ``text``."""
         names: set[str] = set()
         for _end, hit in self.automaton.iter(text):
             names |= hit
+        return names
+
+    def found(self, text: str) -> set[str]:
+        names = self._by_words(text)
         for name, pattern in self.regexes.items():
             if name not in names and pattern.search(text):
                 names.add(name)
@@ -87,11 +92,9 @@ class Alternations:
 
     def first(self, text: str) -> str | None:
         """Return the first name, in the given order, whose alternation occurs."""
-        words: set[str] = set()
-        for _end, hit in self.automaton.iter(text):
-            words |= hit
+        by_words = self._by_words(text)
         for name in self.names:
-            if name in words:
+            if name in by_words:
                 return name
             pattern = self.regexes.get(name)
             if pattern is not None and pattern.search(text):

@@ -85,7 +85,6 @@ LABOUR_TERMS = [
 _lock = threading.Lock()
 _segmenter: rjieba.Jieba | None = None
 STOP = set("的了是我在有和就不人都一也很到说要去你会着没看好自己这那吗呢吧啊呀么么请问您")
-CJK = re.compile(r"[\u4e00-\u9fff]")
 NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
@@ -122,11 +121,6 @@ def words(text: str) -> list[str]:
     return [w for w in segment(text.lower()) if w not in STOP and WORD.search(w)]
 
 
-def cjk_only(text: str) -> str:
-    """Return the CJK characters of ``text``, in order."""
-    return NOT_CJK.sub("", text)
-
-
 def features(text: str) -> list[str]:
     """Return the classifier's features: words (``w:``) and the rules' hints (``k:``,
     ``f:``, ``h:``, each repeated ``HINT_REPEAT`` times). Character pairs were features
@@ -139,4 +133,4 @@ def features(text: str) -> list[str]:
 def cjk_share(text: str) -> float:
     """Return the share of CJK characters among the non-space characters."""
     solid = len("".join(text.split()))  # str.split and re's \s agree on what a space is
-    return len(cjk_only(text)) / solid if solid else 0.0
+    return len(NOT_CJK.sub("", text)) / solid if solid else 0.0
