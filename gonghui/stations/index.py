@@ -9,15 +9,15 @@ shapely's STRtree answers nearest-geometry queries but not "nearest k that pass 
 filter", which would force over-fetching and re-querying.
 
 Consistency across app processes: every change that matters (position saved, status,
-closures, stars) changes ``IndexVersion`` in the same transaction. Each query reads that
-one row (a primary-key lookup) and rebuilds the process's index when it differs, so a
-process never answers from data older than the last committed change.
+closures, stars) changes the index's ``core.Generation`` row in the same transaction.
+Each query reads that one row (a primary-key lookup) and rebuilds the process's index
+when it differs, so a process never answers from data older than the last committed
+change.
 """
 
 from __future__ import annotations
 
 import math
-import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,29 +25,26 @@ from datetime import datetime
 import numpy as np
 from django.db import transaction
 
+from gonghui.core import generations
 from gonghui.stations import hours as hours_mod
 from gonghui.stations.choices import Kind, Status
-from gonghui.stations.models import Closure, IndexVersion, Position
+from gonghui.stations.models import Closure, Position
 
 CELL_DEG = 0.01  # ~1.1 km north-south, ~0.85 km east-west at Beijing's latitude
 EARTH_R = 6371008.8
 KIND_CODES = {k: i for i, k in enumerate(Kind.values)}
 
 
-def bump_version() -> None:
-    """Mark the index stale for every process (call inside the writing transaction).
+INDEX_KEY = "stations"  # the index's core.Generation row
 
-    The new version is a random 62-bit number, not the old one plus one: a rolled-back
-    transaction must not leave a version number that a later, different change reuses.
-    """
-    token = secrets.randbits(62) or 1
-    updated = IndexVersion.objects.filter(pk=1).update(version=token)
-    if not updated:
-        IndexVersion.objects.update_or_create(pk=1, defaults={"version": token})
+
+def bump_version() -> None:
+    """Mark the index stale for every process (call inside the writing transaction)."""
+    generations.bump(INDEX_KEY)
 
 
 def current_version() -> int:
-    return IndexVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    return generations.current(INDEX_KEY)
 
 
 @dataclass(frozen=True)

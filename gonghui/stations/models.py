@@ -152,21 +152,6 @@ class PositionChange(models.Model):
         return f"{self.position_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
-class IndexVersion(models.Model):
-    """A single counter row bumped in the same transaction as every change that the
-    nearby-search index depends on; each app process compares it to rebuild its index."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    version = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("检索索引版本")
-        verbose_name_plural = _("检索索引版本")
-
-    def __str__(self) -> str:
-        return str(self.version)
-
-
 class CheckIn(models.Model):
     """A worker used a station ("I used this station"), with what they used.
 
