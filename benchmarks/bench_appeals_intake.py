@@ -31,12 +31,11 @@ from benchmarks.bench_http import (
     load,
     request,
     server_env,
+    start_server,
     stop_server,
     wait_for_health,
 )
 from benchmarks.common import (
-    BIN,
-    ROOT,
     children_cpu_seconds,
     fresh_database,
     log,
@@ -353,18 +352,7 @@ def run() -> list[dict]:
 
         port = free_port()
         logfile = Path(tmp) / "gunicorn.log"
-        gunicorn = BIN / "gunicorn"
-        cmd = [str(gunicorn), "gonghui.wsgi", "--bind", f"{HOST}:{port}", "--workers", str(WORKERS)]
-        log(f"  intake: {os.path.relpath(gunicorn, ROOT)} {' '.join(cmd[1:])}")
-        with open(logfile, "wb") as out_file:
-            proc = subprocess.Popen(
-                cmd,
-                cwd=ROOT,
-                env=env,
-                stdout=out_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        proc = start_server(port, env, logfile, WORKERS, "intake")
         try:
             wait_for_health(port, proc, logfile)
             # One appeal by hand: 201, dispatched to a street.

@@ -94,6 +94,18 @@ def wait_for_health(port: int, proc: subprocess.Popen, logfile: Path, timeout: f
     raise RuntimeError(f"/healthz not ready after {timeout:.0f} s:\n{logfile.read_text()[-4000:]}")
 
 
+def start_server(port: int, env: dict, logfile: Path, workers: int, label: str) -> subprocess.Popen:
+    """Start gunicorn (the production settings in ``env``) on ``port`` in its own
+    session, its output in ``logfile``; ``wait_for_health`` tells when it answers."""
+    gunicorn = BIN / "gunicorn"
+    cmd = [str(gunicorn), "gonghui.wsgi", "--bind", f"{HOST}:{port}", "--workers", str(workers)]
+    log(f"  {label}: {os.path.relpath(gunicorn, ROOT)} {' '.join(cmd[1:])}")
+    with open(logfile, "wb") as out:
+        return subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     if proc.poll() is not None:
         return
@@ -195,14 +207,8 @@ def run() -> list[dict]:
 
         port = free_port()
         logfile = Path(tmp) / "gunicorn.log"
-        gunicorn = BIN / "gunicorn"
-        cmd = [str(gunicorn), "gonghui.wsgi", "--bind", f"{HOST}:{port}", "--workers", "2"]
-        log(f"  http: {os.path.relpath(gunicorn, ROOT)} {' '.join(cmd[1:])}")
-        with open(logfile, "wb") as out:
-            started = time.perf_counter()
-            proc = subprocess.Popen(
-                cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-            )
+        started = time.perf_counter()
+        proc = start_server(port, env, logfile, 2, "http")
         try:
             wait_for_health(port, proc, logfile)
             boot = time.perf_counter() - started

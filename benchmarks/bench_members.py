@@ -31,7 +31,6 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import (  # noqa: E402
-    BIN,
     PYTHON,
     ROOT,
     fresh_database,
@@ -103,11 +102,11 @@ def _helper(action: str, env: dict, *args: str) -> dict:
 def run() -> list[dict]:
     from benchmarks.bench_appeals_intake import COUNT_201_LUA, ensure_wrk, lua_list, run_wrk
     from benchmarks.bench_http import (
-        HOST,
         free_port,
         load,
         request,
         server_env,
+        start_server,
         stop_server,
         wait_for_health,
     )
@@ -138,18 +137,7 @@ def run() -> list[dict]:
 
         port = free_port()
         logfile = Path(tmp) / "gunicorn.log"
-        cmd = [str(BIN / "gunicorn"), "gonghui.wsgi", "--bind", f"{HOST}:{port}"]
-        cmd += ["--workers", str(WORKERS)]
-        log(f"  members: gunicorn --workers {WORKERS}")
-        with open(logfile, "wb") as out_file:
-            proc = subprocess.Popen(
-                cmd,
-                cwd=ROOT,
-                env=env,
-                stdout=out_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        proc = start_server(port, env, logfile, WORKERS, "members")
         try:
             wait_for_health(port, proc, logfile)
             # One by hand first: 201, pending, routed.

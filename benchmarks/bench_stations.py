@@ -20,7 +20,6 @@ from __future__ import annotations
 import http.client
 import os
 import random
-import subprocess
 import tempfile
 import threading
 import time
@@ -28,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks.common import BIN, ROOT, fresh_database, log, manage, percentile, row
+from benchmarks.common import fresh_database, log, manage, percentile, row
 
 COUNT = int(os.environ.get("BENCH_STATIONS_COUNT", "100000"))
 QUERIES = 2000
@@ -229,7 +228,14 @@ def _stale_after_write(port: int, path: str, env: dict) -> int:
 
 
 def through_http() -> list[dict]:
-    from benchmarks.bench_http import free_port, request, server_env, stop_server, wait_for_health
+    from benchmarks.bench_http import (
+        free_port,
+        request,
+        server_env,
+        start_server,
+        stop_server,
+        wait_for_health,
+    )
 
     rows: list[dict] = []
     with (
@@ -247,18 +253,7 @@ def through_http() -> list[dict]:
         manage(["collectstatic", "--noinput", "-v", "0"], env)
         port = free_port()
         logfile = Path(tmp) / "gunicorn.log"
-        cmd = [
-            str(BIN / "gunicorn"),
-            "gonghui.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ]
-        with open(logfile, "wb") as f:
-            proc = subprocess.Popen(
-                cmd, cwd=ROOT, env=env, stdout=f, stderr=subprocess.STDOUT, start_new_session=True
-            )
+        proc = start_server(port, env, logfile, 2, "stations")
         try:
             wait_for_health(port, proc, logfile)
             rng = random.Random(5)
