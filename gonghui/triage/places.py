@@ -152,6 +152,15 @@ def _org_changed(sender, instance: Org, **kwargs) -> None:
         generations.bump("gazetteer")  # the other processes rebuild within 30 s
 
 
+def _inside_a_longer_code(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end + 1] has a Latin letter or digit right before or after."""
+
+    def code(i: int) -> bool:
+        return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
+
+    return code(start - 1) or code(end + 1)
+
+
 def find(text: str) -> Place:
     """Return the most specific place named in ``text`` (streets before districts)."""
     g = _get()
@@ -160,7 +169,9 @@ def find(text: str) -> Place:
     best: tuple[int, Place] | None = None
     ambiguous: list[str] = []
     # leftmost-longest, without overlaps: what a regex of the names longest first finds
-    for _end, name in g.automaton.iter_long(text):
+    for end, name in g.automaton.iter_long(text):
+        if name.isascii() and _inside_a_longer_code(text, end - len(name) + 1, end):
+            continue  # 798 in 工号127983 is no art district, CBD in ABCD no business centre
         options = g.entries[name]
         districts = {d for d, _s in options}
         if len(districts) > 1:

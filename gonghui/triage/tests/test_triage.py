@@ -112,6 +112,14 @@ def test_it_finds_the_place_in_the_text(text, district, street):
 
 
 @pytest.mark.django_db
+def test_it_reads_a_latin_or_numeric_alias_only_as_a_whole_code():
+    assert places.find("在798艺术区的展馆做保安").street[1] == "酒仙桥街道总工会"
+    assert places.find("CBD写字楼保洁").district[1] == "朝阳区总工会"
+    assert places.find("想申请劳动仲裁 工号127983，第1次反映。").district is None
+    assert places.find("订单号ABCD1234").district is None
+
+
+@pytest.mark.django_db
 def test_it_reports_an_ambiguous_name_instead_of_guessing():
     # 八里庄街道 exists in 朝阳区 and in 海淀区.
     place = places.find("八里庄街道这边有个工地欠钱")
