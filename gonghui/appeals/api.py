@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 from pydantic import Field
 
-from gonghui.accounts.auth import OrgApiKey, StaffBearer, StaffSession, WorkerBearer
+from gonghui.accounts.auth import OrgApiKey, WorkerBearer, staff_user_auth
 from gonghui.accounts.models import Worker
 from gonghui.appeals import metrics, services, workflow
 from gonghui.appeals.choices import Category, Status
@@ -23,7 +23,7 @@ from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Org, StaffRole
 
 router = Router(tags=["appeals"])
-staff_auth = [StaffSession(), StaffBearer()]
+staff_auth = staff_user_auth
 intake_auth = [OrgApiKey(), WorkerBearer()]
 
 

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 from pydantic import Field
 
-from gonghui.accounts.auth import StaffBearer, StaffSession, WorkerBearer
+from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError
 from gonghui.members import search, services, stats
@@ -19,7 +19,7 @@ from gonghui.orgs import access
 from gonghui.orgs.models import Org
 
 router = Router(tags=["members"])
-staff_auth = [StaffSession(), StaffBearer()]
+staff_auth = staff_user_auth
 worker_auth = [WorkerBearer()]
 
 

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 from pydantic import Field
 
-from gonghui.accounts.auth import StaffBearer, StaffSession, WorkerBearer
+from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core.coords import gcj02_to_wgs84, to_gcj02
 from gonghui.core.errors import Throttled
 from gonghui.orgs.geo import CRS_CHOICES, validate_point
@@ -23,7 +23,7 @@ from gonghui.stations.models import Position, PositionChange
 
 router = Router(tags=["stations"])
 KIND_VALUES = list(Kind.values)  # the index's kind codes are positions in this list
-staff_auth = [StaffSession(), StaffBearer()]
+staff_auth = staff_user_auth
 
 PAGE_SIZE = 50
 
