@@ -39,3 +39,21 @@ def validation_payload(exc: ValidationError) -> dict:
         (e.code for e in getattr(exc, "error_list", []) if e.code), "invalid"
     )
     return {"detail": " ".join(exc.messages), "code": code}
+
+
+class Conflict(ServiceError):
+    """The record's state does not allow the step (409): e.g. accepting a closed case."""
+
+    status = 409
+
+
+class Forbidden(ServiceError):
+    """The actor may see the record but their role does not allow the step (403)."""
+
+    status = 403
+
+
+class UnknownAction(ServiceError):
+    """A step that the case type's workflow does not have (404, like an unknown URL)."""
+
+    status = 404

@@ -86,6 +86,20 @@ def roles_over(user, org: Org) -> set[str]:
     )
 
 
+def roles_at(user, org: Org, *, strictly_above: bool = False) -> set[str]:
+    """Return the roles the user holds at ``org`` or above it (``strictly_above``: only
+    above it, as supervision from a higher union needs); the lookup ``core.workflow``
+    uses."""
+    if not strictly_above:
+        return roles_over(user, org)
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    ancestors = ancestor_paths(org.path)[:-1]
+    return set(
+        StaffRole.objects.filter(user=user, org__path__in=ancestors).values_list("role", flat=True)
+    )
+
+
 def has_role(user, roles: Iterable[str], org: Org) -> bool:
     return bool(roles_over(user, org) & set(roles))
 
