@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run dev test bench eval lint format install install-dev static messages system-deps pdf-deps db clean
+.PHONY: run dev test bench eval lint format install install-dev static messages system-deps pdf-deps db clean \
+	cluster cluster-stop cluster-test cluster-load cluster-deps install-cluster
 
 run: pdf-deps install static messages db
 	@scripts/serve $(PORT)
@@ -23,6 +24,22 @@ bench: pdf-deps install-dev static messages
 # Quality of triage, knowledge search and early warning on held-out real and replayed data.
 eval: install-dev
 	@scripts/with-throwaway-postgres $(BIN)/python -m gonghui.triage.evaluate
+
+# A multi-node topology on loopback (docs/scaling.md): nginx, app nodes, task workers,
+# PostgreSQL primary + streaming replica, pgbouncer. APPS=2 WORKERS=2 by default.
+cluster: cluster-deps install-cluster static messages
+	@$(BIN)/python scripts/cluster.py start
+
+cluster-stop:
+	@$(BIN)/python scripts/cluster.py stop
+
+# Faults under load (node, worker and replica killed or paused), 1 vs 2 nodes, backup/restore.
+cluster-test: cluster-deps install-cluster static messages
+	@$(BIN)/python scripts/cluster_test.py
+
+# The mixed load of worker and staff journeys (locust, DURATION=10m USERS=100).
+cluster-load: cluster-deps install-cluster static messages
+	@$(BIN)/python scripts/cluster_load.py
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -45,6 +62,11 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install-cluster: $(VENV)/.installed-cluster
+$(VENV)/.installed-cluster: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[cluster]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -75,6 +97,18 @@ system-deps:
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+
+# nginx and pgbouncer (and PostgreSQL, wrk) for the loopback cluster, when absent.
+cluster-deps:
+	@missing=""; \
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing="$$missing pgbouncer"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi; \
+	for s in nginx pgbouncer; do systemctl stop $$s 2>/dev/null || service $$s stop >/dev/null 2>&1 || true; done
 
 # WeasyPrint (station signs) needs pango, and Chinese text needs a CJK font.
 pdf-deps:

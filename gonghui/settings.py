@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gonghui.core.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -134,6 +135,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Behind a pooler in transaction mode (pgbouncer) a server connection is shared between
+# clients from one transaction to the next: no server-side cursors, no prepared
+# statements kept on it (docs/scaling.md, "The topology").
+if env_bool("DATABASE_POOLER", False):
+    DISABLE_SERVER_SIDE_CURSORS = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# A streaming replica for reads that tolerate a little staleness (gonghui/core/replica.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["gonghui.core.replica.ReplicaRouter"]
+GONGHUI_REPLICA_MAX_LAG = float(os.environ.get("GONGHUI_REPLICA_MAX_LAG", "5"))
+# GET paths whose reads may be a few seconds old: dashboards, rankings, statistics and
+# the knowledge and station searches.
+GONGHUI_REPLICA_PATHS = [
+    r"^/console/appeals/dashboard",
+    r"^/console/members/stats",
+    r"^/console/stations/coverage",
+    r"^/console/orgs/coverage",
+    r"^/api/v1/appeals/metrics",
+    r"^/api/v1/appeals/ranking",
+    r"^/api/v1/appeals/hot-topics",
+    r"^/api/v1/knowledge/search",
+    r"^/api/v1/stations/nearby",
+    r"^/api/v1/stations/coverage",
+    r"^/api/v1/members/stats",
+    r"^/api/v1/rights/stats",
+    r"^/api/v1/care/stats",
+    r"^/h5/stations/$",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -183,6 +221,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # SMS transport: "console" writes to stdout and var/sms.log (development).
 GONGHUI_SMS_BACKEND = os.environ.get("GONGHUI_SMS_BACKEND", "gonghui.core.sms.ConsoleFileSMS")
 GONGHUI_SMS_LOG = VAR_DIR / "sms.log"
+# Seconds after which another worker takes over a message a dead worker had claimed.
+GONGHUI_OUTBOX_CLAIM_SECONDS = int(os.environ.get("GONGHUI_OUTBOX_CLAIM_SECONDS", "120"))
 # Public nearby-station searches allowed per IP per minute (docs/configuration.md).
 GONGHUI_NEARBY_PER_MINUTE = int(os.environ.get("GONGHUI_NEARBY_PER_MINUTE", "120"))
 # Optional raster tiles under the find-a-station map ({z}/{x}/{y}; see docs/stations.md).

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -9,7 +10,12 @@ from gonghui.core.models import OutboxMessage
 from gonghui.core.sms import SMSError, send_sms
 
 MAX_ATTEMPTS = 6
+# A claim a dead worker left behind is taken over after this long.
 CLAIM_SECONDS = 120
+
+
+def claim_seconds() -> int:
+    return getattr(settings, "GONGHUI_OUTBOX_CLAIM_SECONDS", CLAIM_SECONDS)
 
 
 def queue_sms(to: str, text: str) -> OutboxMessage:
@@ -35,7 +41,7 @@ def _claim(limit: int) -> list[OutboxMessage]:
             )
             .update(
                 status=OutboxMessage.Status.SENDING,
-                claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
+                claimed_until=now + timedelta(seconds=claim_seconds()),
             )
         )
         if won:
@@ -49,7 +55,7 @@ def deliver_pending(limit: int = 100) -> int:
     for message in _claim(limit):
         message.attempts += 1
         try:
-            send_sms(message.to, message.text)
+            send_sms(message.to, message.text, message_id=message.pk)
         except SMSError as exc:
             message.last_error = str(exc)[:300]
             if message.attempts >= MAX_ATTEMPTS:

@@ -21,8 +21,10 @@ class SMSError(Exception):
 class ConsoleFileSMS:
     """Development transport: console plus a JSON-lines log under var/."""
 
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, *, message_id: int | None = None) -> None:
         line = {"to": to, "text": text, "at": timezone.now().isoformat()}
+        if message_id is not None:
+            line["id"] = message_id
         print(f"[sms] to {to}: {text}", file=sys.stderr)
         with open(settings.GONGHUI_SMS_LOG, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -33,5 +35,10 @@ def _transport():
     return import_string(settings.GONGHUI_SMS_BACKEND)()
 
 
-def send_sms(to: str, text: str) -> None:
-    _transport().send(to, text)
+def send_sms(to: str, text: str, *, message_id: int | None = None) -> None:
+    """Send one message; ``message_id`` (the outbox row) lets a provider that takes a
+    client reference drop a repeat after a worker died between sending and recording."""
+    if message_id is None:
+        _transport().send(to, text)
+    else:
+        _transport().send(to, text, message_id=message_id)

@@ -27,7 +27,7 @@ class RecordingSMS:
     delay = 0.0
     lock = threading.Lock()
 
-    def send(self, to: str, text: str) -> None:
+    def send(self, to: str, text: str, **_kw) -> None:
         with RecordingSMS.lock:
             RecordingSMS.calls += 1
             if RecordingSMS.failures:
