@@ -156,7 +156,44 @@ def in_process(n: int) -> list[dict]:
     ]
     if mismatches:
         raise RuntimeError(f"index and brute force disagree on {mismatches} answers")
+    rows += app_path(n, snap, points, mask, at, grid)
     return rows
+
+
+def app_path(n: int, snap, points, mask, at, alone: list[float]) -> list[dict]:
+    """The app's path (the index checking its version row, as the API calls it) beside
+    the index alone, in the same run: checked at most every 0.25 s, and on every query
+    (how it was before 2026-12-02)."""
+    from dataclasses import replace
+
+    from django.core.management import call_command
+
+    from gonghui.stations.index import CHECK_SECONDS, StationIndex, current_version
+
+    call_command("migrate", "core", verbosity=0)  # the version row's table, nothing else
+    version_snap = replace(snap, version=current_version())
+    out = []
+    for label, every in ((f"every {CHECK_SECONDS} s", CHECK_SECONDS), ("every query", 0.0)):
+        idx = StationIndex(check_every=every, local=False)
+        idx._snapshot = version_snap
+        times = []
+        for lat, lng in points:
+            t = time.perf_counter()
+            idx.nearest(lat, lng, required_mask=mask, open_at=at)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        ratio = percentile(times, 50) / percentile(alone, 50)
+        out.append(
+            row(
+                f"stations in-process ({n:,}): app path, version checked {label}, p50 / index alone",
+                ratio,
+                "x",
+                "<= 1.5" if every else "",
+                f"p50 {percentile(times, 50) * 1000:.3f} ms vs {percentile(alone, 50) * 1000:.3f} ms "
+                f"alone; p95 {percentile(times, 95) * 1000:.3f} ms",
+            )
+        )
+    return out
 
 
 def _http_load(
@@ -219,6 +256,8 @@ def _stale_after_write(port: int, path: str, env: dict) -> int:
         "    bump_version()\n"
     )
     manage(["shell", "-c", code], env)
+    # Another process may answer from the old index for CHECK_SECONDS after a change.
+    time.sleep(0.3)
     stale = 0
     for _ in range(40):
         status, body = request(port, "GET", path)  # a new connection each time

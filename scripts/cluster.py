@@ -212,6 +212,9 @@ def app_env(state: dict, *, direct: bool = False) -> dict:
         LOG_LEVEL="WARNING",
         # A claim a killed worker left behind is taken over after 10 s (120 s default).
         GONGHUI_OUTBOX_CLAIM_SECONDS="10",
+        # All load comes from one loopback address: the per-address limit of the public
+        # station search would measure the throttle, not the cluster.
+        GONGHUI_NEARBY_PER_MINUTE="1000000",
     )
     if not direct:
         env["DATABASE_POOLER"] = "1"

@@ -54,6 +54,21 @@ def test_open_now_uses_the_schedule_and_status(make_position, city_admin):
     assert [h.id for h in idx.nearest(*WANGJING, open_at=noon)] == [day.pk]
 
 
+def test_another_process_sees_a_change_within_the_check_interval(make_position, city_admin):
+    """An index in another process (``local=False``) learns of a change only from the
+    version row, which it reads at most every ``check_every`` seconds."""
+    now = [100.0]
+    p = make_position()
+    other = StationIndex(check_every=0.25, clock=lambda: now[0], local=False)
+    assert [h.id for h in other.nearest(*WANGJING)] == [p.pk]
+    services.set_status(p, "closed", actor=city_admin.user)
+    now[0] += 0.1
+    assert [h.id for h in other.nearest(*WANGJING)] == [p.pk]  # not checked yet: stale
+    now[0] += 0.2
+    assert other.nearest(*WANGJING) == []  # checked: rebuilt from the moved version
+    assert other.builds == 2
+
+
 def test_two_processes_see_each_others_changes(make_position, city_admin):
     """Two index instances stand for two app processes: a write through one is seen by
     the other on its next query, because the version row moved in the same transaction."""
