@@ -99,8 +99,13 @@ def copy_tables_out() -> dict[str, bytes]:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
-    # Content types and permissions are left out: the flush recreates them.
-    skip = {ContentType._meta.db_table, Permission._meta.db_table}
+    from gonghui.core.models import CalendarDay, CalendarYear, Generation
+
+    # Left out because the flush's post_migrate fills them again: content types and
+    # permissions, and the holiday schedule copied from chinese-calendar (with the
+    # generation row it bumps; a cache whose token is gone rebuilds, which is harmless).
+    refilled = (ContentType, Permission, CalendarYear, CalendarDay, Generation)
+    skip = {model._meta.db_table for model in refilled}
     rows = {}
     with connection.cursor() as cursor:
         for table in connection.introspection.django_table_names(only_existing=True):
