@@ -12,4 +12,4 @@ class AppealsConfig(AppConfig):
         from gonghui.appeals.recount import recount_deadlines
         from gonghui.core.calendars import register_recount
 
-        register_recount("appeals")(recount_deadlines)
+        register_recount("appeals", _("诉求工单"))(recount_deadlines)

@@ -92,13 +92,16 @@ class CalendarChange:
 
 Recount = Callable[[CalendarChange], int]
 RECOUNTS: dict[str, Recount] = {}
+LABELS: dict[str, str] = {}
 
 
-def register_recount(name: str) -> Callable[[Recount], Recount]:
-    """Register ``fn(change) -> number of open items moved`` under ``name``."""
+def register_recount(name: str, label: str = "") -> Callable[[Recount], Recount]:
+    """Register ``fn(change) -> number of open items moved`` under ``name``; ``label``
+    names the items on the console (lazily translated)."""
 
     def decorator(fn: Recount) -> Recount:
         RECOUNTS[name] = fn
+        LABELS[name] = label or name
         return fn
 
     return decorator

@@ -12,4 +12,4 @@ class MembersConfig(AppConfig):
         from gonghui.members import sweeps  # noqa: F401  (registers the sweeps)
         from gonghui.members.recount import recount_deadlines
 
-        register_recount("members")(recount_deadlines)
+        register_recount("members", _("入会申请与转会"))(recount_deadlines)
