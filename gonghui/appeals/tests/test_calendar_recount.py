@@ -68,9 +68,11 @@ def test_it_moves_open_deadlines_when_the_2027_schedule_is_entered(dispatch, per
     # Thursday 11 February, in the middle of the holiday: the fallback calls them late.
     with time_machine.travel(at(2027, 2, 11, 12, 0), tick=False):
         sweeps.mark_overdue()
-        assert set(
-            Appeal.objects.filter(overdue_resolve=True).values_list("pk", flat=True)
-        ) == {plain.pk, urgent.pk, extended.pk}
+        assert set(Appeal.objects.filter(overdue_resolve=True).values_list("pk", flat=True)) == {
+            plain.pk,
+            urgent.pk,
+            extended.pk,
+        }
         response = put(personas["city_admin"], schedule_2027())
     assert response.status_code == 200, response.content
     body = response.json()

@@ -296,3 +296,71 @@ def test_city_admins_see_a_warning_on_the_console_home_until_next_year_is_in(
         assert "尚未录入" not in street_handler.browser().get("/console/").content.decode()
         put(city_admin.api(), 2027, schedule_2027())
         assert "尚未录入" not in city_admin.browser().get("/console/").content.decode()
+
+
+def test_the_console_page_enters_a_schedule_typed_as_ranges(city_admin):
+    browser = city_admin.browser()
+    form = {
+        "notice": schedule_2027()["notice"],
+        "holidays": "2027-01-01~2027-01-03\n2027年2月5日至2027年2月13日",
+        "workdays": "2027-01-31，2027/2/20",
+    }
+    with time_machine.travel(NOVEMBER_2026, tick=False):
+        before = browser.get("/console/calendar/?year=2027").content.decode()
+        assert 'data-source="weekdays_only"' in before
+        checked = browser.post("/console/calendar/?year=2027", {**form, "action": "check"})
+        assert checked.status_code == 200
+        assert "检查通过" in checked.content.decode()
+        assert 'data-date="2027-02-08" data-kind="holiday"' in checked.content.decode()
+        assert not CalendarYear.objects.filter(year=2027).exists()  # a check stores nothing
+        saved = browser.post(
+            "/console/calendar/?year=2027", {**form, "action": "save"}, follow=True
+        )
+    page = saved.content.decode()
+    assert "已保存2027年节假日安排：9天的工作日属性有变化，0件未办结事项" in page
+    assert 'data-source="entered"' in page
+    assert 'data-date="2027-01-31" data-kind="workday"' in page
+    stored = calendars.schedule(2027)
+    assert [d.isoformat() for d in stored.holidays] == schedule_2027()["holidays"]
+    assert [d.isoformat() for d in stored.workdays] == schedule_2027()["workdays"]
+    # The form shows what is stored as ranges, ready to correct.
+    assert "2027-02-05~2027-02-13" in page
+
+
+def test_the_console_page_says_what_it_cannot_read_and_stores_nothing(city_admin):
+    browser = city_admin.browser()
+    with time_machine.travel(NOVEMBER_2026, tick=False):
+        response = browser.post(
+            "/console/calendar/?year=2027",
+            {"notice": "通知", "holidays": "2027-02-05\n2月8日\n2027-02-30", "action": "save"},
+        )
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "看不懂这些日期" in page and "2月8日" in page and "2027-02-30" in page
+        weekday = browser.post(
+            "/console/calendar/?year=2027",
+            {
+                "notice": "通知",
+                "holidays": "2027-02-05",
+                "workdays": "2027-02-08",
+                "action": "save",
+            },
+        )
+        assert weekday.status_code == 422 and "周六或周日" in weekday.content.decode()
+    assert not CalendarYear.objects.filter(year=2027).exists()
+
+
+def test_other_staff_may_check_the_calendar_but_not_change_it(street_handler):
+    browser = street_handler.browser()
+    with time_machine.travel(NOVEMBER_2026, tick=False):
+        page = browser.get("/console/calendar/?year=2026")
+        assert page.status_code == 200
+        assert 'data-date="2026-02-16" data-kind="holiday"' in page.content.decode()
+        assert 'name="holidays"' not in page.content.decode()
+        refused = browser.post(
+            "/console/calendar/?year=2027",
+            {"notice": "通知", "holidays": "2027-02-05", "action": "save"},
+        )
+    assert refused.status_code == 403
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    assert Client().get("/console/calendar/").status_code == 302  # to the login page
