@@ -70,7 +70,14 @@ def get_year(request, year: int = Year):
 
 @router.put(
     "/{int:year}",
-    response={200: CalendarChangeOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        200: CalendarChangeOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     auth=staff_user_auth,
     summary="Enter a year's holiday schedule (city admins); moves open deadlines",
 )

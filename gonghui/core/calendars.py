@@ -26,7 +26,9 @@ from gonghui.core.workdays import SHANGHAI, WEEKDAYS_ONLY, Calendar
 # The warning that next year's schedule is missing starts on this (month, day).
 WARN_FROM = (11, 1)
 MAX_NOTICE = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters and lone surrogates (a JSON "\ud800" decodes to one) never reach
+# the database: PostgreSQL refuses NUL and surrogates, an export would break on them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 # --- the registry of recounts -------------------------------------------------------------
@@ -81,10 +83,11 @@ class CalendarChange:
             while have < wanted:
                 day += timedelta(days=1)
                 have += self.new.is_workday(day)
-        elif have > wanted:  # working days were gained: back to the wanted-th one
+        else:  # as many or more: back to the wanted-th working day
             while have > wanted:
                 have -= self.new.is_workday(day)
                 day -= timedelta(days=1)
+            # The due day itself may have stopped being a working day.
             while day > first and not self.new.is_workday(day):
                 day -= timedelta(days=1)
         return datetime.combine(day, local.timetz())

@@ -103,7 +103,7 @@ def test_it_counts_working_days_across_an_entered_spring_festival(city_admin, st
         ({"workdays": ["2027-01-31", "2027-02-06"]}, "holiday_and_workday", "workdays"),
         ({"workdays": ["2027-02-01"]}, "workday_not_weekend", "workdays"),
         ({"holidays": []}, "no_holidays", "holidays"),
-        ({"notice": "  \x00 "}, "notice_required", "notice"),
+        ({"notice": "  \x00 \x0b "}, "notice_required", "notice"),
         ({"notice": "通" * 201}, "notice_too_long", "notice"),
     ],
 )
@@ -135,6 +135,7 @@ def test_it_names_the_dates_it_refuses(city_admin):
         (2027, {**schedule_2027(), "holidays": ["2027-02-30"]}, "invalid_request"),
         (2027, {**schedule_2027(), "holidays": "2027-02-05"}, "invalid_request"),
         (2027, {"holidays": ["2027-02-05"]}, "invalid_request"),  # no notice
+        (2027, {**schedule_2027(), "notice": "通知\ud800"}, "invalid_request"),  # lone surrogate
         (2**63, schedule_2027(), "invalid_request"),
         (99999, schedule_2027(), "invalid_request"),
     ],
@@ -364,3 +365,12 @@ def test_other_staff_may_check_the_calendar_but_not_change_it(street_handler):
     assert refused.status_code == 403
     assert not CalendarYear.objects.filter(year=2027).exists()
     assert Client().get("/console/calendar/").status_code == 302  # to the login page
+
+
+def test_it_answers_a_body_that_is_not_json_with_400(city_admin):
+    with time_machine.travel(NOVEMBER_2026, tick=False):
+        response = city_admin.api().put(
+            "/api/v1/calendar/2027", '{"holidays": [', content_type="application/json"
+        )
+    assert response.status_code == 400 and response.json()["code"] == "malformed_json"
+    assert not CalendarYear.objects.filter(year=2027).exists()
