@@ -64,3 +64,13 @@ def _sms_log(settings, tmp_path):
     """Each test writes its text messages to its own file."""
     settings.GONGHUI_SMS_LOG = tmp_path / "sms.log"
     return settings.GONGHUI_SMS_LOG
+
+
+@pytest.fixture(autouse=True)
+def _fresh_holiday_schedule():
+    """Drop this process's copy of the holiday schedule after each test: a test's
+    rolled-back change (a 2027 schedule entered) must not leak into the next test."""
+    yield
+    from gonghui.core import workdays
+
+    workdays._cache.clear()

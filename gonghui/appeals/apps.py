@@ -9,3 +9,7 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.appeals import sweeps  # noqa: F401  (registers the sweeps)
+        from gonghui.appeals.recount import recount_deadlines
+        from gonghui.core.calendars import register_recount
+
+        register_recount("appeals", _("诉求工单"))(recount_deadlines)

@@ -164,6 +164,7 @@ EVENT_LABELS = {
     "overdue": _("超过办理时限"),
     "merged_from": _("同类诉求并入本单"),
     "callback": _("回访"),
+    "deadline_moved": _("节假日安排调整，办结时限随之变更"),
 }
 
 MAX_RETURNS = 2

@@ -51,13 +51,17 @@ class ProcessCache(Generic[T]):
         self._lock = threading.Lock()
         _local.setdefault(key, []).append(self)
 
-    def get(self) -> T:
+    def get(self, *, max_age: float | None = None) -> T:
+        """Return the copy, checked against the generation row if it was last checked
+        more than ``max_age`` seconds ago (default ``check_every``; 0: check now, for a
+        value about to be stored, such as a deadline)."""
+        limit = self.check_every if max_age is None else max_age
         value = self._value
-        if value is not None and time.monotonic() - self._checked < self.check_every:
+        if value is not None and time.monotonic() - self._checked < limit:
             return value
         with self._lock:
             now = time.monotonic()
-            if self._value is None or now - self._checked >= self.check_every:
+            if self._value is None or now - self._checked >= limit:
                 token = current(self.key)  # read before building: a change meanwhile rebuilds
                 if self._value is None or token != self._token:
                     self._value = self.build()

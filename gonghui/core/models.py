@@ -128,3 +128,59 @@ class Generation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.token}"
+
+
+class CalendarYear(models.Model):
+    """The State Council's holiday schedule (节假日安排) for one year, as deadlines use it.
+
+    ``library`` years were copied from chinese-calendar; ``entered`` years a city admin
+    typed in from the notice (``notice`` is its title). A year without a row has no
+    schedule yet: Monday to Friday count as working days (core/workdays.py).
+    """
+
+    class Source(models.TextChoices):
+        LIBRARY = "library", _("程序内置")
+        ENTERED = "entered", _("管理员录入")
+
+    year = models.PositiveSmallIntegerField(_("年份"), primary_key=True)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    notice = models.CharField(_("通知标题"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.source}"
+
+
+class CalendarDay(models.Model):
+    """A date that the schedule makes different from an ordinary week: a statutory
+    holiday (放假, weekends inside a holiday period included) or a make-up working day
+    (调休上班, always a Saturday or Sunday)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
+
+    day = models.DateField(_("日期"), primary_key=True)
+    year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("节假日安排日期")
+        verbose_name_plural = _("节假日安排日期")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}"

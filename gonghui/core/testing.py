@@ -99,8 +99,13 @@ def copy_tables_out() -> dict[str, bytes]:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
-    # Content types and permissions are left out: the flush recreates them.
-    skip = {ContentType._meta.db_table, Permission._meta.db_table}
+    from gonghui.core.models import CalendarDay, CalendarYear, Generation
+
+    # Left out because the flush's post_migrate fills them again: content types and
+    # permissions, and the holiday schedule copied from chinese-calendar (with the
+    # generation row it bumps; a cache whose token is gone rebuilds, which is harmless).
+    refilled = (ContentType, Permission, CalendarYear, CalendarDay, Generation)
+    skip = {model._meta.db_table for model in refilled}
     rows = {}
     with connection.cursor() as cursor:
         for table in connection.introspection.django_table_names(only_existing=True):
@@ -131,3 +136,19 @@ def copy_tables_in(rows: dict[str, bytes]) -> None:
         ]
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
+
+
+def schedule_2027() -> dict:
+    """A plausible 2027 holiday schedule for tests (NOT the published one, which the
+    tests' authors did not have): New Year 1-3 January; Spring Festival Friday 5 to
+    Saturday 13 February (New Year's Day of the lunar calendar is Saturday 6 February),
+    with make-up working days on Sunday 31 January and Saturday 20 February."""
+    from datetime import date, timedelta
+
+    spring = [date(2027, 2, 5) + timedelta(days=i) for i in range(9)]
+    return {
+        "holidays": [date(2027, 1, d).isoformat() for d in (1, 2, 3)]
+        + [d.isoformat() for d in spring],
+        "workdays": ["2027-01-31", "2027-02-20"],
+        "notice": "国务院办公厅关于2027年部分节假日安排的通知（测试用）",
+    }

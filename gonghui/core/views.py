@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from gonghui.core import calendars
 from gonghui.core.models import AuditLog
 from gonghui.orgs import access
 from gonghui.orgs.models import StaffRole
@@ -26,7 +27,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     roles = StaffRole.objects.filter(user=request.user).select_related("org").order_by("org__path")
-    return render(request, "core/home.html", {"roles": roles})
+    # City admins are reminded from 1 November until next year's holiday schedule is in.
+    missing = calendars.missing_years() if access.city_admin_org(request.user) else []
+    return render(request, "core/home.html", {"roles": roles, "calendar_missing": missing})
 
 
 @login_required

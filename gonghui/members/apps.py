@@ -8,4 +8,8 @@ class MembersConfig(AppConfig):
     verbose_name = _("会员与建会")
 
     def ready(self) -> None:
+        from gonghui.core.calendars import register_recount
         from gonghui.members import sweeps  # noqa: F401  (registers the sweeps)
+        from gonghui.members.recount import recount_deadlines
+
+        register_recount("members", _("入会申请与转会"))(recount_deadlines)

@@ -20,7 +20,7 @@ from gonghui.accounts.models import Worker
 from gonghui.core import audit, pii
 from gonghui.core.errors import ServiceError
 from gonghui.core.outbox import queue_sms
-from gonghui.core.workdays import SHANGHAI, add_working_days
+from gonghui.core.workdays import SHANGHAI, add_working_days, today  # noqa: F401 (services.X)
 from gonghui.members import routing, workflow
 from gonghui.members.choices import (
     OPEN_TRANSFER,
@@ -67,10 +67,6 @@ class Conflict(ServiceError):
 
 class Forbidden(ServiceError):
     status = 403
-
-
-def today() -> date:
-    return timezone.now().astimezone(SHANGHAI).date()
 
 
 # --- identity and employment, validated before anything is stored ------------------------------

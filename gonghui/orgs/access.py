@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from gonghui.orgs.choices import Role
 from gonghui.orgs.models import Org, StaffRole
 
 
@@ -108,3 +109,17 @@ def ancestor_paths(path: str) -> list[str]:
     """Return the paths of an org and all its ancestors, root first."""
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def city_admin_org(user) -> Org | None:
+    """Return the root org (the city federation) if ``user`` is an admin there, else None:
+    the city-wide settings (the holiday schedule) are theirs alone."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    role = (
+        StaffRole.objects.filter(user=user, role=Role.ADMIN, org__parent__isnull=True)
+        .select_related("org")
+        .defer("org__boundary")
+        .first()
+    )
+    return role.org if role else None

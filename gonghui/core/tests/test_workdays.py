@@ -7,6 +7,9 @@ from gonghui.core.workdays import add_working_days, is_workday, working_days_bet
 
 SH = ZoneInfo("Asia/Shanghai")
 
+# The schedule is a table (seeded from chinese-calendar after migrate).
+pytestmark = pytest.mark.django_db
+
 
 def at(y, m, d, h=10):
     return datetime(y, m, d, h, 0, tzinfo=SH)

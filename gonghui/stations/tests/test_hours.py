@@ -82,6 +82,7 @@ def test_a_closure_cuts_the_tail_of_the_night_before():
     assert b.opens_at == at(2025, 3, 5, 0, 0)  # Tuesday's slot tail is cut too; Wednesday 00:00
 
 
+@pytest.mark.django_db  # the holiday schedule is a table
 def test_it_closes_on_statutory_holidays_when_asked():
     national_day = date(2025, 10, 1)
     assert is_statutory_holiday(national_day)
