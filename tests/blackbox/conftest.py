@@ -1,5 +1,8 @@
 """The black-box suite: gunicorn on its own PostgreSQL database, driven over real HTTP.
 
+The fixtures are package-scoped: the server starts before the first test here and stops
+after the last one, not at the end of the whole pytest run.
+
 Nothing here imports the app or uses Django's test client. The database is set up
 the way an operator sets up a new installation (``manage.py`` commands run as
 subprocesses), the server runs with production settings (DEBUG off), and the tests
@@ -62,25 +65,38 @@ def _sms_log():
 # --- the installation -----------------------------------------------------------------------
 
 
+def log_time(step: str, since: float) -> None:
+    """Print how long the set-up took so far (shown with ``-s`` or when a test fails)."""
+    print(f"[blackbox] {step} done at {time.monotonic() - since:.1f} s", file=sys.stderr)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
 
 
-def blackbox_database_url() -> str:
-    """Return the URL of a fresh database beside the one DATABASE_URL names."""
+def maintenance_url() -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         pytest.fail(
             "the black-box suite needs PostgreSQL: run it under scripts/with-throwaway-postgres"
         )
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_blackbox"
+    return url
+
+
+def recreate_database(name: str, *, create: bool = True) -> str:
+    """Drop the database ``name`` beside the one DATABASE_URL names (and create it anew)."""
+    url = maintenance_url()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path="/" + name))
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+def blackbox_database_name() -> str:
+    return urlsplit(maintenance_url()).path.lstrip("/") + "_blackbox"
 
 
 @dataclass
@@ -94,35 +110,47 @@ class Installation:
         """Run a manage.py command as an operator would; return its stdout."""
         return self.manage_parallel(list(args))[0]
 
-    def manage_parallel(self, *commands: list[str]) -> list[str]:
-        """Run independent manage.py commands side by side; return their stdouts in order."""
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "manage.py", *args],
-                cwd=ROOT,
-                env=self.env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
+    def start(self, *commands: list[str]) -> list[tuple[list[str], subprocess.Popen]]:
+        """Start manage.py commands side by side; ``finish`` waits for them."""
+        return [
+            (
+                args,
+                subprocess.Popen(
+                    [sys.executable, "manage.py", *args],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
             )
             for args in commands
         ]
+
+    @staticmethod
+    def finish(started: list[tuple[list[str], subprocess.Popen]]) -> list[str]:
+        """Wait for started commands; fail with the output of the first that failed."""
         outputs = []
-        for args, proc in zip(commands, procs, strict=True):
+        for args, proc in started:
             out, err = proc.communicate(timeout=600)
             if proc.returncode != 0:
                 pytest.fail(f"manage.py {' '.join(args)} failed:\n{out}\n{err}")
             outputs.append(out)
         return outputs
 
+    def manage_parallel(self, *commands: list[str]) -> list[str]:
+        """Run independent manage.py commands side by side; return their stdouts in order."""
+        return self.finish(self.start(*commands))
 
-@pytest.fixture(scope="session")
-def installation(tmp_path_factory) -> Installation:
+
+@pytest.fixture(scope="package")
+def installation(tmp_path_factory) -> Iterator[Installation]:
     """A new installation: migrated database, the union tree, laws, triage model, staff."""
     tmp = tmp_path_factory.mktemp("blackbox")
+    db_name = blackbox_database_name()
     env = {
         **os.environ,
-        "DATABASE_URL": blackbox_database_url(),
+        "DATABASE_URL": recreate_database(db_name),
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "GONGHUI_PII_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),  # a Fernet key
@@ -139,9 +167,16 @@ def installation(tmp_path_factory) -> Installation:
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)  # manage.py and the WSGI module choose it
     inst = Installation(env=env, var_dir=tmp / "var", sms_log=tmp / "sms.log", api_key="")
+    # The set-up runs side by side where it can, to keep the suite short: static files
+    # and the triage model need no database; the rest needs the tree.
+    started = time.monotonic()
+    without_database = inst.start(
+        ["train_triage", "--no-corrections"], ["collectstatic", "--noinput", "-v", "0"]
+    )
     inst.manage("migrate", "--noinput", "-v", "0")
+    log_time("migrate", started)
     inst.manage("import_org_tree", "-v", "0")
-    # Independent of each other once the tree is in: run side by side to keep it short.
+    log_time("import_org_tree", started)
     staff_commands = [
         ["create_staff", "--username", f"bb-{name}", "--password", PASSWORD, "--org", code]
         + [arg for role in roles for arg in ("--role", role)]
@@ -150,12 +185,14 @@ def installation(tmp_path_factory) -> Installation:
     outputs = inst.manage_parallel(
         ["create_api_key", "--org", API_KEY_ORG, "--name", "blackbox call centre"],
         ["import_laws"],
-        ["train_triage", "--no-corrections"],
-        ["collectstatic", "--noinput", "-v", "0"],
         *staff_commands,
     )
+    log_time("import_laws, create_staff, create_api_key", started)
+    inst.finish(without_database)
+    log_time("train_triage, collectstatic", started)
     inst.api_key = outputs[0].strip()
-    return inst
+    yield inst
+    recreate_database(db_name, create=False)
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -169,9 +206,10 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(installation: Installation) -> Iterator[str]:
     """The base URL of gunicorn (2 workers, DEBUG off) serving the installation."""
+    started = time.monotonic()
     port = free_port()
     log_path = installation.var_dir / "gunicorn.log"
     with open(log_path, "wb") as log:
@@ -203,6 +241,7 @@ def server(installation: Installation) -> Iterator[str]:
             if time.monotonic() > deadline:
                 pytest.fail(f"gunicorn did not answer /healthz:\n{log_path.read_text()[-4000:]}")
             time.sleep(0.2)
+        log_time("gunicorn answers /healthz", started)
         yield base
     finally:
         stop(proc)
@@ -234,14 +273,14 @@ def make_client(base: str, **kwargs) -> httpx.Client:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def anonymous(server: str) -> Iterator[httpx.Client]:
     """A client with no credentials at all (public pages, tracking, the station finder)."""
     with make_client(server) as client:
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def staff(server: str) -> Iterator[Callable[[str], httpx.Client]]:
     """``staff(name)``: a client sending the bearer token that persona got from /auth/token."""
     clients: dict[str, httpx.Client] = {}
@@ -270,13 +309,13 @@ def sms_to(sms_log: Path, phone: str) -> list[str]:
     return [line["text"] for line in lines if line["to"] == phone]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sms(installation: Installation) -> Callable[[str], list[str]]:
     """``sms(phone)``: the text messages the server has sent to that phone so far."""
     return lambda phone: sms_to(installation.sms_log, phone)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def worker(server: str, sms) -> Iterator[Callable[[str], httpx.Client]]:
     """``worker(phone)``: a client signed in through the one-time code sent by SMS."""
     clients: dict[str, httpx.Client] = {}
@@ -308,7 +347,7 @@ def worker(server: str, sms) -> Iterator[Callable[[str], httpx.Client]]:
         client.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def api_key_client(server: str, installation: Installation) -> Iterator[httpx.Client]:
     """A client of an integration holding 朝阳区's org API key (``X-Api-Key``)."""
     with make_client(server, headers={"X-Api-Key": installation.api_key}) as client:

@@ -1,6 +1,6 @@
 """CSRF applies to the session cookie only, and every API error is JSON with code and detail."""
 
-from .support import refused
+from .support import COURIER_PHONE, refused
 
 TEXT = {"text": "公司拖欠工资三个月了，请工会帮忙。"}
 
@@ -79,3 +79,22 @@ def test_it_answers_every_kind_of_error_as_json(anonymous, staff):
     wrong_method = refused(supervisor.delete("/api/v1/triage"), 405, "method_not_allowed")
     assert "DELETE" in wrong_method["detail"]
     assert supervisor.delete("/api/v1/triage").headers["Allow"] == "POST"
+
+
+def test_it_keeps_workers_out_of_staff_routes_and_staff_out_of_worker_routes(worker, staff):
+    courier, handler = worker(COURIER_PHONE), staff("street_handler")
+
+    refused(courier.get("/api/v1/appeals"), 401, "not_authenticated")
+    refused(courier.post("/api/v1/triage", json=TEXT), 401, "not_authenticated")
+    refused(handler.get("/api/v1/members/me"), 401, "not_authenticated")
+    refused(handler.get("/api/v1/auth/me"), 401, "not_authenticated")
+
+
+def test_it_serves_the_openapi_document_in_production(anonymous):
+    answer = anonymous.get("/api/v1/openapi.json")
+
+    assert answer.status_code == 200
+    paths = answer.json()["paths"]
+    assert "/api/v1/appeals" in paths
+    assert "/api/v1/appeals/{appeal_id}/dispatch" in paths
+    assert "/api/v1/members/join" in paths
