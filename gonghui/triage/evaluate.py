@@ -317,7 +317,11 @@ def plain_bm25():
     from gonghui.knowledge.models import Article
     from gonghui.triage.text import words
 
-    arts = list(Article.objects.select_related("document").order_by("document__stem", "number"))
+    arts = list(
+        Article.objects.filter(document__kind="law")
+        .select_related("document")
+        .order_by("document__stem", "number")
+    )
     retriever = bm25s.BM25()
     retriever.index([words(a.text) for a in arts], show_progress=False)
     keys = [(a.document.stem, a.number) for a in arts]
