@@ -23,7 +23,9 @@ from gonghui.triage import text as tx
 
 log = logging.getLogger(__name__)
 SEED = 12351
-MODEL_VERSION = 2  # 2: words and rule hints (problem rules f:, h:), no character pairs
+# 2: words and rule hints (problem rules f:, h:), no character pairs; 3: the broader
+# hints and the third synthetic batch of issue 12 (a saved version-2 model is retrained)
+MODEL_VERSION = 3
 
 
 @dataclass
