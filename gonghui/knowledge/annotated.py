@@ -1,4 +1,5 @@
-"""Annotated questions (lecoqa): real questions whose statutes an expert named.
+"""Annotated questions: real questions whose statutes an expert named (lecoqa) or a
+human answer cites (a lawyer's or an official reply's 《…》第X条; silver labels).
 
 They serve twice: as the evaluation set of ``make eval`` (statute recall@5), and as a
 doc2query-style expansion of the search: the questions of the TRAIN part of the fixed
@@ -16,6 +17,13 @@ from dataclasses import dataclass
 from gonghui.knowledge.importer import chinese_number
 
 STATUTE = re.compile(r"\s*(.+?)第([零一二两三四五六七八九十百千]+)条")
+# Human answers that cite articles: "《劳动合同法》第三十八条" (lawyers on 66law.cn, the
+# official replies of the petition platform). Their citations are silver labels: a
+# lawyer names the article the answer rests on, not every article that applies.
+CITED = re.compile(
+    r"《\s*(?:中华人民共和国)?([^》]{2,30}?)\s*》\s*第([零一二两三四五六七八九十百千]+)条"
+)
+ANSWER_SOURCES = {"lawbench_3-8", "tipdm2020c_sheet4"}
 
 
 @dataclass(frozen=True)
@@ -25,9 +33,10 @@ class Annotated:
     statutes: frozenset  # of (document stem, article number) present in the database
 
 
-def rows(*, exclude: set[str] | frozenset = frozenset()) -> list[Annotated]:
-    """Return the lecoqa rows whose annotated statutes exist in the imported laws,
-    leaving out the ids in ``exclude``."""
+def rows(*, exclude: set[str] | frozenset = frozenset(), answers: bool = True) -> list[Annotated]:
+    """Return the real questions with the articles that answer them, where those exist
+    in the imported laws, leaving out the ids in ``exclude``: the lecoqa rows' expert
+    statutes and (``answers``) the articles human answers cite (``ANSWER_SOURCES``)."""
     from gonghui.knowledge.models import Article, Document
     from gonghui.triage import data
 
@@ -43,18 +52,22 @@ def rows(*, exclude: set[str] | frozenset = frozenset()) -> list[Annotated]:
     with path.open(encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
-            if r["source"] != "lecoqa" or r["id"] in exclude:
-                continue
-            origin = r.get("source_label_origin") or ""
-            if "statutes:" not in origin:
+            if r["id"] in exclude:
                 continue
             wanted = set()
-            for part in origin.split("statutes:")[1].split(";"):
-                m = STATUTE.match(part)
-                if m and m.group(1) in by_name:
-                    key = (by_name[m.group(1)], chinese_number(m.group(2)))
-                    if key in have:
-                        wanted.add(key)
+            if r["source"] == "lecoqa":
+                origin = r.get("source_label_origin") or ""
+                parts = origin.split("statutes:")[1].split(";") if "statutes:" in origin else []
+                found = [m.groups() for m in map(STATUTE.match, parts) if m]
+            elif r["source"] in ANSWER_SOURCES and answers:
+                found = CITED.findall(r.get("answer") or "")
+            else:
+                continue
+            for name, number in found:
+                stem = by_name.get(name.strip())
+                key = (stem, chinese_number(number))
+                if stem and key in have:
+                    wanted.add(key)
             if wanted:
                 out.append(Annotated(r["id"], r["question"], frozenset(wanted)))
     return out

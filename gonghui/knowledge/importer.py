@@ -26,6 +26,7 @@ DIGITS = {
 UNITS = {"十": 10, "百": 100, "千": 1000}
 ARTICLE = re.compile(r"^(第([零〇一二两三四五六七八九十百千]+)条)\s*(.*)$")
 NOTICE_ITEM = re.compile(r"^([一二三四五六七八九十]+)、(.*)$")
+LONE_ITEM = re.compile(r"^([一二三四五六七八九十]+)()$")  # a heading "三" with no title
 
 
 def chinese_number(text: str) -> int:
@@ -75,12 +76,17 @@ def parse(path: Path) -> tuple[str, str, list[tuple[str, int, str, str]]]:
             n = NOTICE_ITEM.match(line)
             if n is None:
                 continue
-    if not articles:  # a notice with numbered paragraphs (一、二、…)
+    if not articles:  # a notice with numbered items (一、二、…), headings or paragraphs
         for raw in body:
-            n = NOTICE_ITEM.match(raw.strip())
+            line = raw.strip().lstrip("# ").strip()
+            if not line:
+                continue
+            n = NOTICE_ITEM.match(line) or LONE_ITEM.match(line)
             if n:
                 number = chinese_number(n.group(1))
-                articles.append(["", number, f"第{n.group(1)}项", n.group(2)])
+                articles.append(["", number, f"第{n.group(1)}项", n.group(2) or ""])
+            elif articles:  # the item's paragraphs (the formulas of item 二 …)
+                articles[-1][3] += "\n" + line
     header_text = "\n".join(h for h in header if h.strip())
     return title, header_text, [tuple(a) for a in articles]
 

@@ -23,7 +23,9 @@ from gonghui.triage import text as tx
 
 log = logging.getLogger(__name__)
 SEED = 12351
-MODEL_VERSION = 2  # 2: words and rule hints (problem rules f:, h:), no character pairs
+# 2: words and rule hints (problem rules f:, h:), no character pairs; 3: the broader
+# hints and the third synthetic batch of issue 12 (a saved version-2 model is retrained)
+MODEL_VERSION = 3
 
 
 @dataclass
@@ -72,17 +74,26 @@ class Model:
         return _softmax(w @ self.coef[idx] + self.intercept), (idx, w, words)
 
     def explain(self, seen: tuple, klass: int, limit: int = 5) -> list[str]:
-        """Return the words that pushed hardest towards ``klass`` (ties in reading
-        order: ``seen`` lists features as they first came, and the sort is stable)."""
+        """Return the content words that pushed hardest towards ``klass`` (ties in
+        reading order: ``seen`` lists features as they first came, and the sort is
+        stable). Fillers (他, 老板, 现在, 月 …: ``text.is_evidence``) are never shown,
+        though the model still counts them."""
         if not seen:
             return []
         lk = self.meta.get("_lookup") or self._lookup()
         idx, w, words = seen
         idx = idx[:words]
         push = (w[:words] * self.coef[idx, klass]).tolist()
+        evidence = lk.evidence
         # sorted is stable with reverse=True too: equal pushes stay in reading order
-        order = sorted(range(words), key=push.__getitem__, reverse=True)[:limit]
-        return [lk.names[int(idx[j])] for j in order if push[j] > 0]
+        order = sorted(range(words), key=push.__getitem__, reverse=True)
+        out = []
+        for j in order:
+            if push[j] <= 0 or len(out) == limit:
+                break
+            if evidence[int(idx[j])]:
+                out.append(lk.names[int(idx[j])])
+        return out
 
 
 @dataclass
@@ -94,6 +105,7 @@ class _Lookup:
     hints: dict[str, int]
     idf: np.ndarray
     names: list[str]
+    evidence: list[bool]  # per column: a word staff may be shown (not a filler)
 
     @classmethod
     def build(cls, model: "Model") -> "_Lookup":
@@ -111,6 +123,7 @@ class _Lookup:
             hints=hints,
             idf=np.asarray(model.idf, dtype=np.float64),
             names=names,
+            evidence=[bool(name) and tx.is_evidence(name) for name in names],
         )
 
 

@@ -63,6 +63,45 @@ def categories() -> dict:
     return out
 
 
+CATEGORY_FOLDS = 5
+
+
+def category_folds(k: int = CATEGORY_FOLDS, seed: int = 0) -> dict:
+    """Macro-F1 in k-fold stratified cross-validation over the TRAINING rows only (real
+    train split and synthetic train rows, folded together): the figure settings are
+    chosen by. The test split and the frozen texts take no part."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from gonghui.triage import classifier, data, services, training
+
+    rows = data.split(data.real_rows())[0] + data.split(data.synthetic_rows())[0]
+    labels = [r.category for r in rows]
+    folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    truth, predicted, f1s = [], [], []
+    saved = classifier._current
+    try:
+        for train_idx, test_idx in folds.split(rows, labels):
+            model = classifier.fit(
+                [rows[i].text for i in train_idx], [labels[i] for i in train_idx]
+            )
+            classifier.set_model(model)
+            t = [labels[i] for i in test_idx]
+            p = [services.analyse(rows[i].text[:4000]).category for i in test_idx]
+            f1s.append(training.macro_f1(t, p)[0])
+            truth += t
+            predicted += p
+    finally:
+        classifier.set_model(saved)
+    f1, report = training.macro_f1(truth, predicted)
+    print(
+        f"\n== category, {k}-fold CV over the training rows ({len(rows)}): macro-F1 {f1:.3f} "
+        f"(fold mean {sum(f1s) / k:.3f})"
+    )
+    per_class = {c: round(report[c]["f1-score"], 3) for c in sorted(set(truth))}
+    print("  " + ", ".join(f"{c} {v:.2f}" for c, v in per_class.items()))
+    return {"rows": len(rows), "folds": k, "macro_f1": round(f1, 4), "f1_by_class": per_class}
+
+
 def kinds() -> dict:
     from gonghui.triage import data, rules
 
@@ -226,10 +265,128 @@ def statutes() -> dict:
 
 
 def _number(label: str) -> int:
+    """The number of an article label (第三十条) or of a notice's item (第二项)."""
     from gonghui.knowledge.importer import chinese_number
 
-    m = re.match(r"第([零一二两三四五六七八九十百千]+)条", label)
+    m = re.match(r"第([零一二两三四五六七八九十百千]+)[条项]", label)
     return chinese_number(m.group(1)) if m else 0
+
+
+DIVERSITY_SHARE = 0.10  # no article in the top five of more than 10 % of the questions
+
+
+def ranked_articles(question: str, index, limit: int = 20) -> list[tuple[str, int]]:
+    from gonghui.knowledge import search
+
+    hits = search.search(question, limit=limit, kinds={"law"}, index=index)
+    return [(h.source, _number(h.article)) for h in hits]
+
+
+def statute_scores(queries: list, rank) -> dict:
+    """Recall@5, hit@5, MRR@20 and the diversity of the top fives of ``rank(question)``
+    over ``queries`` (objects with ``question`` and ``statutes``)."""
+    from collections import Counter
+
+    recall, hit, rr, tops = [], [], [], Counter()
+    for row in queries:
+        ranked = rank(row.question)
+        top5 = set(ranked[:5])
+        tops.update(top5)
+        recall.append(len(top5 & row.statutes) / len(row.statutes))
+        hit.append(bool(top5 & row.statutes))
+        first = next((i for i, key in enumerate(ranked) if key in row.statutes), None)
+        rr.append(0 if first is None else 1 / (first + 1))
+    n = len(queries)
+    crowding = [(f"{stem}:{number}", c) for (stem, number), c in tops.most_common(5)]
+    return {
+        "queries": n,
+        "recall_at_5": round(sum(recall) / n, 4),
+        "hit_at_5": round(sum(hit) / n, 4),
+        "mrr_at_20": round(sum(rr) / n, 4),
+        "most_frequent_top5": crowding,
+        "max_top5_share": round(crowding[0][1] / n, 4) if crowding else 0.0,
+        "articles_over_share": [a for a, c in tops.items() if c / n > DIVERSITY_SHARE],
+    }
+
+
+def plain_bm25():
+    """The plainest baseline: jieba words and bm25s over the articles' text, nothing
+    else (no title, synonyms, votes or priors). Returns a ranking function."""
+    import bm25s
+
+    from gonghui.knowledge.models import Article
+    from gonghui.triage.text import words
+
+    arts = list(
+        Article.objects.filter(document__kind="law")
+        .select_related("document")
+        .order_by("document__stem", "number")
+    )
+    retriever = bm25s.BM25()
+    retriever.index([words(a.text) for a in arts], show_progress=False)
+    keys = [(a.document.stem, a.number) for a in arts]
+
+    def rank(question: str) -> list[tuple[str, int]]:
+        import numpy as np
+
+        q = words(question)
+        if not q:
+            return []
+        scores = np.asarray(retriever.get_scores(q))
+        order = np.argsort(-scores, kind="stable")[:20]
+        return [keys[i] for i in order if scores[i] > 0]
+
+    return rank
+
+
+def frozen_statutes() -> dict:
+    """Statute recall on the frozen questions (never used to choose anything): the
+    live search (expanded with the train split's lecoqa questions) and plain BM25."""
+    from gonghui.knowledge import search
+    from gonghui.triage import frozen
+
+    questions = frozen.questions()
+    index = search._get()
+    out = {
+        "search": statute_scores(questions, lambda q: ranked_articles(q, index)),
+        "plain_bm25": statute_scores(questions, plain_bm25()),
+    }
+    print(f"\n== statutes, FROZEN questions ({len(questions)}; never tuned on)")
+    for name, f in out.items():
+        print(
+            f"  {name}: recall@5 {f['recall_at_5']:.3f}, hit@5 {f['hit_at_5']:.3f}, "
+            f"MRR@20 {f['mrr_at_20']:.3f}; most frequent in top 5: "
+            f"{f['most_frequent_top5'][:3]} (max share {f['max_top5_share']:.3f}; "
+            f"articles over {DIVERSITY_SHARE:.0%}: {len(f['articles_over_share'])})"
+        )
+    return out
+
+
+def frozen_categories(model=None) -> dict:
+    """Category macro-F1 on the frozen texts, per class, with the model of the train
+    split (the one ``categories`` measures)."""
+    from sklearn.metrics import classification_report
+
+    from gonghui.triage import classifier, frozen, services, training
+
+    if model is not None:
+        classifier.set_model(model)
+    rows = frozen.texts()
+    truth = [r.category for r in rows]
+    predicted = [services.analyse(r.text).category for r in rows]
+    f1, report = training.macro_f1(truth, predicted)
+    accuracy = sum(a == b for a, b in zip(truth, predicted, strict=True)) / len(rows)
+    print(
+        f"\n== category, FROZEN texts: {len(rows)} rows, macro-F1 {f1:.3f}, accuracy {accuracy:.3f}"
+    )
+    print(classification_report(truth, predicted, labels=sorted(set(truth)), zero_division=0))
+    per_class = {c: round(report[c]["f1-score"], 3) for c in sorted(set(truth))}
+    return {
+        "rows": len(rows),
+        "macro_f1": round(f1, 4),
+        "accuracy": round(accuracy, 4),
+        "f1_by_class": per_class,
+    }
 
 
 def warnings() -> dict:
@@ -254,13 +411,27 @@ def warnings() -> dict:
 def main() -> None:
     setup()
     if "--statutes" in sys.argv:
-        print("\n" + json.dumps(statutes(), ensure_ascii=False, indent=1, default=str))
+        out = {"statutes": statutes(), "frozen_statutes": frozen_statutes()}
+        print("\n" + json.dumps(out, ensure_ascii=False, indent=1, default=str))
+        return
+    if "--frozen" in sys.argv:  # the frozen sets and the tuning folds, no replay
+        out = {
+            "category": categories(),
+            "category_folds": category_folds(),
+            "frozen_category": frozen_categories(),
+            "statutes": statutes(),
+            "frozen_statutes": frozen_statutes(),
+        }
+        print("\n" + json.dumps(out, ensure_ascii=False, indent=1, default=str))
         return
     results = {
         "category": categories(),
+        "category_folds": category_folds(),
+        "frozen_category": frozen_categories(),
         "kind": kinds(),
         "district": districts(),
         "statutes": statutes(),
+        "frozen_statutes": frozen_statutes(),
         "warnings": warnings(),
     }
     print("\n" + json.dumps(results, ensure_ascii=False, indent=1, default=str))

@@ -81,7 +81,7 @@ def test_it_imports_the_laws_once_with_if_empty():
     before = Article.objects.count()
     call_command("import_laws", "--if-empty", verbosity=0)
     call_command("import_laws", verbosity=0)
-    assert Article.objects.count() == before == 1510
+    assert Article.objects.count() == before == 1513
 
 
 def test_it_scores_exactly_as_the_scikit_learn_pipeline(triage_model):
@@ -134,3 +134,22 @@ def test_the_compiled_segmenter_cuts_as_jieba_does():
     assert len(texts) > 300
     differ = [t for t in texts if jieba.lcut(t, HMM=False) != tx.segment(t)]
     assert differ == []
+
+
+def test_its_evidence_words_are_content_words(triage_model):
+    from gonghui.triage import text as tx
+
+    texts = [r.text for r in data.synthetic_rows()] + [
+        "他现在每个月都被老板扣工资，路上还摔伤了",
+        "老板说这个月的工资下个月再发，他们都没拿到",
+    ]
+    shown = set()
+    for text in texts:
+        probs, seen = triage_model.scores(text)
+        words = triage_model.explain(seen, int(probs.argmax()))
+        assert all(tx.is_evidence(w) for w in words), (text, words)
+        shown |= set(words)
+    assert not shown & {"他", "老板", "现在", "月", "路", "公司", "我们"}
+    assert len(shown) > 100  # the filter leaves the words that say something
+    probs, seen = triage_model.scores("他现在每个月都被老板扣工资，路上还摔伤了")
+    assert "工资" in triage_model.explain(seen, triage_model.classes.index("wages"))
