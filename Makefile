@@ -73,12 +73,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Front-end packages are copied from npm into static/vendor, never committed.
+# Front-end packages are copied from npm into static/vendor, never committed. Swagger UI's
+# CSS loses its source-map comment: the .map is not shipped, and collectstatic's manifest
+# would refuse a reference to a missing file.
 static: static/vendor/.built
 static/vendor/.built: node_modules/.installed
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts.min.js
+	mkdir -p static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js static/vendor/swagger-ui/
+	sed '/sourceMappingURL=/d' node_modules/swagger-ui-dist/swagger-ui.css > static/vendor/swagger-ui/swagger-ui.css
 	touch $@
 
 # Compiled translations are build output; gettext provides msgfmt.

@@ -94,15 +94,18 @@ def wait_for_health(port: int, proc: subprocess.Popen, logfile: Path, timeout: f
     raise RuntimeError(f"/healthz not ready after {timeout:.0f} s:\n{logfile.read_text()[-4000:]}")
 
 
-def start_server(port: int, env: dict, logfile: Path, workers: int, label: str) -> subprocess.Popen:
+def start_server(
+    port: int, env: dict, logfile: Path, workers: int, label: str, cwd: Path = ROOT
+) -> subprocess.Popen:
     """Start gunicorn (the production settings in ``env``) on ``port`` in its own
-    session, its output in ``logfile``; ``wait_for_health`` tells when it answers."""
+    session, its output in ``logfile``; ``wait_for_health`` tells when it answers.
+    ``cwd`` is the checkout to serve."""
     gunicorn = BIN / "gunicorn"
     cmd = [str(gunicorn), "gonghui.wsgi", "--bind", f"{HOST}:{port}", "--workers", str(workers)]
     log(f"  {label}: {os.path.relpath(gunicorn, ROOT)} {' '.join(cmd[1:])}")
     with open(logfile, "wb") as out:
         return subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
 
 

@@ -3,6 +3,7 @@
 Every error is JSON ``{"detail": ..., "code": ...}`` with the right status.
 """
 
+import json
 import logging
 
 from django.core.exceptions import ValidationError
@@ -11,10 +12,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
+from ninja.renderers import JSONRenderer
 
 from gonghui.accounts.api import router as auth_router
 from gonghui.appeals.api import router as appeals_router
 from gonghui.core.api import router as calendar_router
+from gonghui.core.api_docs import LocalSwagger
 from gonghui.core.errors import ServiceError, validation_payload
 from gonghui.knowledge.api import router as knowledge_router
 from gonghui.members.api import router as members_router
@@ -27,11 +30,27 @@ from gonghui.warnings.api import router as warnings_router
 
 log = logging.getLogger(__name__)
 
+
+class UTF8JSONRenderer(JSONRenderer):
+    """Write Chinese as UTF-8, not \\uXXXX escapes (half the bytes; charset=utf-8 is sent)."""
+
+    def render(self, request, data, *, response_status: int) -> str:
+        text = json.dumps(data, cls=self.encoder_class, ensure_ascii=False)
+        if not text.isascii():
+            try:
+                text.encode()
+            except UnicodeEncodeError:  # a lone surrogate echoed from the request
+                return json.dumps(data, cls=self.encoder_class)
+        return text
+
+
 api = NinjaAPI(
     title="gonghui 智慧工会 API",
     version="1.0.0",
     urls_namespace="api",
     description='北京市总工会服务平台接口。错误统一返回 {"detail", "code"}。',
+    docs=LocalSwagger(),
+    renderer=UTF8JSONRenderer(),
 )
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)

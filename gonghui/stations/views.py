@@ -104,7 +104,10 @@ def district_map(request: HttpRequest) -> JsonResponse:
         }
         for d in Org.objects.filter(kind=OrgKind.DISTRICT).exclude(boundary=None)
     ]
-    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
     response["Cache-Control"] = "public, max-age=3600"
     return response
 

@@ -2,6 +2,7 @@
 document.addEventListener("DOMContentLoaded", () => {
   const data = JSON.parse(document.getElementById("dashboard-data").textContent);
   const charts = [];
+  const esc = gonghui.escapeHtml;
 
   document.querySelectorAll(".ranking-chart").forEach((el) => {
     const rows = data[el.dataset.key];
@@ -43,7 +44,7 @@ document.addEventListener("DOMContentLoaded", () => {
         chart.setOption({
           tooltip: {
             trigger: "item",
-            formatter: (p) => `${p.name}<br>${mapEl.dataset.label}: ${p.value == null || Number.isNaN(p.value) ? mapEl.dataset.none : p.value}`,
+            formatter: (p) => `${esc(p.name)}<br>${esc(mapEl.dataset.label)}: ${esc(p.value == null || Number.isNaN(p.value) ? mapEl.dataset.none : p.value)}`,
           },
           visualMap: { min: 0, max: 100, left: 10, bottom: 10, calculable: true, inRange: { color: ["#fde7e3", "#c8161d"] } },
           series: [{ type: "map", map: "appeal-districts", roam: true, data: values, label: { show: true, fontSize: 10 }, itemStyle: { areaColor: "#eef1f5" } }],

@@ -1,28 +1,19 @@
 // District map drawn from the real boundaries: no tile server needed.
 // ECharts (1 MB) is fetched after the page is interactive, so that parsing it does not
 // hold back DOMContentLoaded and with it htmx (a tap on the org tree would be lost).
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    const s = document.createElement("script");
-    s.src = src;
-    s.onload = resolve;
-    s.onerror = reject;
-    document.head.appendChild(s);
-  });
-}
-
 document.addEventListener("DOMContentLoaded", async () => {
   const el = document.getElementById("district-map");
-  const [geo] = await Promise.all([
+  const [geo, echarts] = await Promise.all([
     fetch(el.dataset.src, { credentials: "same-origin" }).then((r) => r.json()),
-    window.echarts ? null : loadScript(el.dataset.echarts),
+    gonghui.echarts(),
   ]);
+  const esc = gonghui.escapeHtml;
   echarts.registerMap("districts", geo);
   const values = geo.features.map((f) => ({ name: f.properties.name, value: f.properties.value, id: f.properties.id }));
   const max = Math.max(1, ...values.map((v) => v.value));
   const chart = echarts.init(el);
   chart.setOption({
-    tooltip: { trigger: "item", formatter: (p) => `${p.name}<br>${el.dataset.label}: ${p.value ?? 0}` },
+    tooltip: { trigger: "item", formatter: (p) => `${esc(p.name)}<br>${esc(el.dataset.label)}: ${esc(p.value ?? 0)}` },
     visualMap: { min: 0, max, left: 10, bottom: 10, calculable: true, inRange: { color: ["#fde7e3", "#c8161d"] } },
     series: [{ type: "map", map: "districts", roam: true, data: values, label: { show: true, fontSize: 10 } }],
   });

@@ -1,6 +1,7 @@
 // Membership statistics and drive-plan progress charts (ECharts).
 document.addEventListener("DOMContentLoaded", () => {
   const charts = [];
+  const esc = gonghui.escapeHtml;
   const red = "#c8161d";
 
   const statsData = document.getElementById("stats-data");
@@ -50,7 +51,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const chart = echarts.init(el);
       chart.setOption({
         grid: { left: 220, right: 60, top: 10, bottom: 30 },
-        tooltip: { formatter: (p) => `${p.name}<br>${plan.tasks[p.dataIndex].value} / ${plan.tasks[p.dataIndex].target}` },
+        tooltip: { formatter: (p) => `${esc(p.name)}<br>${esc(plan.tasks[p.dataIndex].value)} / ${esc(plan.tasks[p.dataIndex].target)}` },
         xAxis: { type: "value", min: 0, max: 100, name: "%" },
         yAxis: { type: "category", data: plan.tasks.map((t) => t.name), inverse: true },
         series: [{ type: "bar", data: plan.tasks.map((t) => t.percent), itemStyle: { color: red }, label: { show: true, position: "right", formatter: "{c}%" } }],

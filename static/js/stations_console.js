@@ -1,6 +1,7 @@
 // Station console charts: usage of one station, and the coverage page (ECharts).
 document.addEventListener("DOMContentLoaded", () => {
   const charts = [];
+  const esc = gonghui.escapeHtml;
   const bar = (el, names, values, label, color = "#c8161d") => {
     const chart = echarts.init(el);
     chart.setOption({
@@ -40,7 +41,7 @@ document.addEventListener("DOMContentLoaded", () => {
       chart.setOption({
         tooltip: { trigger: "item", formatter: (p) => {
           const d = share[p.name];
-          return d ? `${d.name}<br>${mapEl.dataset.label}: ${(d.gap_share * 100).toFixed(1)}%` : "";
+          return d ? `${esc(d.name)}<br>${esc(mapEl.dataset.label)}: ${(d.gap_share * 100).toFixed(1)}%` : "";
         } },
         geo: { map: "station-gaps", roam: true, regions, itemStyle: { areaColor: "#eef1f5", borderColor: "#9aa0a6" },
                label: { show: true, fontSize: 10, formatter: (p) => (p.name.startsWith("gap:") ? "" : p.name) } },

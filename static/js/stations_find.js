@@ -23,23 +23,29 @@ document.addEventListener("DOMContentLoaded", () => {
     return `${two(sh.getMonth() + 1)}-${two(sh.getDate())} ${two(sh.getHours())}:${two(sh.getMinutes())}`;
   };
 
+  // ECharts and the district outlines are fetched only once there is something to map, so
+  // the page's first load stays small on a phone (docs/benchmarks.md, page weight).
   function loadMap() {
     if (!mapReady) {
-      mapReady = fetch(mapEl.dataset.src).then((r) => r.json()).then((geo) => {
-        echarts.registerMap("bj-districts", geo);
+      const geo = fetch(mapEl.dataset.src).then((r) => r.json());
+      mapReady = Promise.all([geo, gonghui.echarts()]).then(([outlines, echarts]) => {
+        echarts.registerMap("bj-districts", outlines);
         chart = echarts.init(mapEl);
         window.addEventListener("resize", () => chart.resize());
       });
+      // Offline for a moment: the list still shows; the next search tries the map again.
+      mapReady.catch(() => { mapReady = null; });
     }
     return mapReady;
   }
 
   function drawMap(data) {
-    loadMap().then(() => {
+    loadMap().then(() => true, () => false).then((loaded) => {
+      if (!loaded) return;
       const points = data.results.map((r) => ({ name: r.name, value: [r.gcj02[1], r.gcj02[0]], id: r.id, open: r.open_now }));
       const you = [data.origin_gcj02[1], data.origin_gcj02[0]];
       chart.setOption({
-        tooltip: { trigger: "item", formatter: (p) => p.name },
+        tooltip: { trigger: "item", formatter: (p) => gonghui.escapeHtml(p.name) }, // station names are typed by staff
         geo: {
           map: "bj-districts", roam: true, center: you, zoom: 12,
           itemStyle: { areaColor: "#f6f7f9", borderColor: "#b9bfc8" },
