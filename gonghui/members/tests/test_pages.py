@@ -365,7 +365,11 @@ def test_export_masks_personal_data(personas, member):
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[1][0] == member.member_number
-    assert member.id_number not in str(rows) and "*" in rows[1][4]
+    id_column = rows[0].index("身份证号")
+    assert member.id_number not in str(rows) and "*" in rows[1][id_column]
+    # Beside a masked ID number, the birth date and gender would give it back.
+    assert "出生日期" not in rows[0] and "性别" not in rows[0]
+    assert member.birth_date.isoformat() not in str(rows)
     assert AuditLog.objects.filter(action="member.export").exists()
     outsider = personas["outsider"].browser().get("/console/members/export.xlsx")
     assert member.member_number not in str(
