@@ -185,6 +185,8 @@ GONGHUI_SMS_BACKEND = os.environ.get("GONGHUI_SMS_BACKEND", "gonghui.core.sms.Co
 GONGHUI_SMS_LOG = VAR_DIR / "sms.log"
 # Public nearby-station searches allowed per IP per minute (docs/configuration.md).
 GONGHUI_NEARBY_PER_MINUTE = int(os.environ.get("GONGHUI_NEARBY_PER_MINUTE", "120"))
+# Open311 requests per IP per minute (docs/open311.md).
+GONGHUI_OPEN311_PER_MINUTE = int(os.environ.get("GONGHUI_OPEN311_PER_MINUTE", "120"))
 # Optional raster tiles under the find-a-station map ({z}/{x}/{y}; see docs/stations.md).
 GONGHUI_MAP_TILE_URL = os.environ.get("GONGHUI_MAP_TILE_URL", "")
 GONGHUI_MAP_TILE_CRS = os.environ.get("GONGHUI_MAP_TILE_CRS", "gcj02")

@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from functools import wraps
 from io import StringIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -27,8 +28,10 @@ from gonghui.accounts.services import resolve_api_key
 from gonghui.appeals import routing, services
 from gonghui.appeals.choices import OPEN_STATUSES, Category, Channel, Kind, Status, Urgency
 from gonghui.appeals.models import Appeal
+from gonghui.core import throttle
+from gonghui.core.audit import client_ip
 from gonghui.core.coords import gcj02_to_wgs84
-from gonghui.core.errors import ServiceError, validation_payload
+from gonghui.core.errors import ServiceError, Throttled, validation_payload
 from gonghui.orgs.geo import validate_point
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -162,16 +165,33 @@ def open311_view(*methods: str) -> Callable:
                     )
                     response["Allow"] = ", ".join(sorted(allowed))
                     return response
+                if request.method in {"GET", "HEAD"}:
+                    _throttle(request)  # filing is by API key, limited by its owner
                 jurisdiction = _param(request, "jurisdiction_id")
                 if jurisdiction and jurisdiction != JURISDICTION_ID:
                     raise Open311Error(404, _("没有这个辖区：%(id)s。") % {"id": jurisdiction})
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc.status, exc.description)
+            except Throttled as exc:
+                response = error_response(fmt, 429, exc.message)
+                response["Retry-After"] = str(exc.extra["retry_after"])
+                return response
 
         return csrf_exempt(wrapper)  # API-key or anonymous callers: no cookies to protect
 
     return decorate
+
+
+def _throttle(request: HttpRequest) -> None:
+    """Requests per IP per minute, in the shared throttle: the feed is public and big."""
+    limit = throttle.Limit("open311_ip", settings.GONGHUI_OPEN311_PER_MINUTE, 60)
+    throttle.check(
+        limit,
+        client_ip(request) or "?",
+        message=_("请求过于频繁，请1分钟后再试。"),
+        code="open311_throttled",
+    )
 
 
 def _param(request: HttpRequest, name: str) -> str:
