@@ -28,12 +28,17 @@ from openpyxl.styles import Font
 # The characters openpyxl refuses (its ILLEGAL_CHARACTERS_RE), written out so that the
 # rule is ours: C0 controls except tab (\x09), LF (\x0a) and CR (\x0d).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A leading LF counts too: a CR is stored as LF (below), and the cell must stay quoted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def clean_text(value: str) -> str:
-    """Return ``value`` without the control characters a spreadsheet cannot hold."""
-    return CONTROL_CHARACTERS.sub("", value)
+    """Return ``value`` without the control characters a spreadsheet cannot hold.
+
+    CR (alone or before LF) becomes LF: XML readers turn it into LF anyway, so writing
+    it as LF makes the file read back as written.
+    """
+    return CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def is_formula_like(value: str) -> bool:

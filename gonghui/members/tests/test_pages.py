@@ -377,6 +377,22 @@ def test_export_masks_personal_data(personas, member):
     )
 
 
+def test_export_writes_user_text_as_text(personas, member):
+    from openpyxl import load_workbook
+
+    Member.objects.filter(pk=member.pk).update(name="=1+1", employer_name="+公司\x01名\x0b称")
+
+    r = personas["street_handler"].browser().get("/console/members/export.xlsx")
+
+    ws = load_workbook(io.BytesIO(r.content)).active
+    header = [c.value for c in ws[1]]
+    row = list(ws[2])
+    name = row[header.index("姓名")]
+    assert (name.value, name.data_type, name.quotePrefix) == ("=1+1", "s", True)
+    employer = row[header.index("单位/平台")]
+    assert (employer.value, employer.quotePrefix) == ("+公司名称", True)
+
+
 def test_a_founding_case_creates_the_union_when_approved(personas, wangjing):
     firm = create_enterprise(
         name="望京某物流有限公司",
