@@ -234,6 +234,8 @@ GONGHUI_SMS_LOG = Path(os.environ.get("GONGHUI_SMS_LOG", VAR_DIR / "sms.log"))
 GONGHUI_OUTBOX_CLAIM_SECONDS = int(os.environ.get("GONGHUI_OUTBOX_CLAIM_SECONDS", "120"))
 # Public nearby-station searches allowed per IP per minute (docs/configuration.md).
 GONGHUI_NEARBY_PER_MINUTE = int(os.environ.get("GONGHUI_NEARBY_PER_MINUTE", "120"))
+# Open311 requests per IP per minute (docs/open311.md).
+GONGHUI_OPEN311_PER_MINUTE = int(os.environ.get("GONGHUI_OPEN311_PER_MINUTE", "120"))
 # Optional raster tiles under the find-a-station map ({z}/{x}/{y}; see docs/stations.md).
 GONGHUI_MAP_TILE_URL = os.environ.get("GONGHUI_MAP_TILE_URL", "")
 GONGHUI_MAP_TILE_CRS = os.environ.get("GONGHUI_MAP_TILE_CRS", "gcj02")
@@ -251,10 +253,13 @@ GONGHUI_WARNINGS = {
     "surge_alpha": float(os.environ.get("WARNING_SURGE_ALPHA", "0.001")),
 }
 
-# Login throttling: failures per username (and per IP) within the window lock it out.
+# Login throttling: failures of one account from one IP (and of any account from one IP)
+# within the window lock that pair (that IP) out; the account holder gets a notice once
+# the account's failures from anywhere reach LOGIN_NOTICE_AFTER (docs/access.md).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "30"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+LOGIN_NOTICE_AFTER = int(os.environ.get("LOGIN_NOTICE_AFTER", "5"))
 STAFF_TOKEN_HOURS = int(os.environ.get("STAFF_TOKEN_HOURS", "12"))
 WORKER_TOKEN_DAYS = int(os.environ.get("WORKER_TOKEN_DAYS", "30"))
 

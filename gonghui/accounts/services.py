@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from gonghui.accounts.models import AccessToken, OrgApiKey, OtpChallenge, Worker
-from gonghui.core import audit, pii
+from gonghui.core import audit, pii, throttle
 from gonghui.core.audit import client_ip
 from gonghui.core.errors import ServiceError, Throttled
 from gonghui.core.locks import lock_for
-from gonghui.core.models import AuditLog
+from gonghui.core.models import Notice
 from gonghui.core.sms import send_sms
 from gonghui.orgs.choices import Role
 from gonghui.orgs.services import grant_role
@@ -31,6 +31,8 @@ OTP_MAX_TRIES = 5
 OTP_RESEND_AFTER = timedelta(seconds=60)
 OTP_PER_PHONE_PER_HOUR = 5
 OTP_PER_IP_PER_HOUR = 20
+OTP_PHONE_LIMIT = throttle.Limit("otp_phone", OTP_PER_PHONE_PER_HOUR, 3600)
+OTP_IP_LIMIT = throttle.Limit("otp_ip", OTP_PER_IP_PER_HOUR, 3600)
 LAST_USED_EVERY = timedelta(minutes=1)
 
 
@@ -41,32 +43,74 @@ def _hash(raw: str) -> str:
 # --- staff -------------------------------------------------------------------
 
 
+def _login_limits() -> tuple[throttle.Limit, throttle.Limit, throttle.Limit]:
+    window = settings.LOGIN_LOCKOUT_MINUTES * 60
+    return (
+        # Failures of one account from one IP: a guesser is stopped, the holder elsewhere
+        # is not. A lock on the account alone let anyone lock out a supervisor.
+        throttle.Limit("login_account_ip", settings.LOGIN_FAILURE_LIMIT, window),
+        # Failures from one IP, whatever the account: one address trying many accounts.
+        throttle.Limit("login_ip", settings.LOGIN_IP_FAILURE_LIMIT, window),
+        # Failures of one account from anywhere: counted only to tell the holder.
+        throttle.Limit("login_account", settings.LOGIN_NOTICE_AFTER, window),
+    )
+
+
+def _login_throttled_message() -> str:
+    return ngettext(
+        "登录失败次数过多，请%(minutes)d分钟后再试。",
+        "登录失败次数过多，请%(minutes)d分钟后再试。",
+        settings.LOGIN_LOCKOUT_MINUTES,
+    ) % {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
+
+
 def _check_login_throttle(username: str, ip: str | None) -> None:
-    since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    failures = AuditLog.objects.filter(action="login.failed", at__gte=since)
-    by_user = failures.filter(actor_label=username[:100]).count()
-    by_ip = failures.filter(ip=ip).count() if ip else 0
-    if by_user >= settings.LOGIN_FAILURE_LIMIT or by_ip >= settings.LOGIN_IP_FAILURE_LIMIT:
-        raise Throttled(
-            ngettext(
-                "登录失败次数过多，请%(minutes)d分钟后再试。",
-                "登录失败次数过多，请%(minutes)d分钟后再试。",
-                settings.LOGIN_LOCKOUT_MINUTES,
+    by_account_ip, by_ip, _by_account = _login_limits()
+    message, code = _login_throttled_message(), "login_throttled"
+    throttle.refuse_if_exceeded(by_account_ip, f"{username}|{ip}", message=message, code=code)
+    if ip:
+        throttle.refuse_if_exceeded(by_ip, ip, message=message, code=code)
+
+
+def _count_login_failure(username: str, ip: str | None) -> None:
+    """Count a failure per account and IP and per IP; tell the holder when they pile up."""
+    by_account_ip, by_ip, by_account = _login_limits()
+    throttle.hit(by_account_ip, f"{username}|{ip}")
+    if ip:
+        throttle.hit(by_ip, ip)
+    # Exactly at the threshold, so the holder gets one notice per window, not one a try.
+    if throttle.hit(by_account, username) != by_account.limit:
+        return
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        return
+    Notice.objects.create(
+        user=user,
+        text=(
+            _(
+                "您的账号在%(minutes)d分钟内已有%(count)d次密码错误的登录尝试（最近一次来自"
+                "%(ip)s）。如果不是您本人，请尽快修改密码并告知管理员。"
             )
-            % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
-            code="login_throttled",
-            retry_after=settings.LOGIN_LOCKOUT_MINUTES * 60,
-        )
+            % {
+                "minutes": settings.LOGIN_LOCKOUT_MINUTES,
+                "count": by_account.limit,
+                "ip": ip or "?",
+            }
+        )[:300],
+    )
 
 
 def authenticate_staff(request: HttpRequest, *, username: str, password: str, via: str):
     """Return the staff user for these credentials; failures are audited and throttled."""
-    username = (username or "").strip()
+    username = (username or "").strip()[:150]
     ip = client_ip(request)
     _check_login_throttle(username, ip)
     user = authenticate(request, username=username, password=password or "")
     if user is None or not user.is_active:
-        audit.record("login.failed", actor_label=username, request=request, via=via)
+        # Committed before the refusal is raised, so the failure always counts.
+        with transaction.atomic():
+            audit.record("login.failed", actor_label=username, request=request, via=via)
+            _count_login_failure(username, ip)
         raise ServiceError(_("用户名或密码错误。"), code="invalid_credentials", status=401)
     audit.record("login", actor=user, request=request, via=via)
     return user
@@ -169,14 +213,12 @@ def request_otp(*, phone: str, request: HttpRequest | None = None) -> OtpChallen
             code="otp_resend_too_soon",
             retry_after=wait,
         )
-    if recent.count() >= OTP_PER_PHONE_PER_HOUR or (
-        ip
-        and OtpChallenge.objects.filter(ip=ip, created_at__gte=now - timedelta(hours=1)).count()
-        >= OTP_PER_IP_PER_HOUR
-    ):
-        raise Throttled(
-            _("获取验证码过于频繁，请一小时后再试。"), code="otp_too_many", retry_after=3600
-        )
+    # Counted in the shared throttle (inside this transaction: a refused request rolls its
+    # own hit back, which leaves the count at the limit, so it stays refused).
+    flood = _("获取验证码过于频繁，请一小时后再试。")
+    throttle.check(OTP_PHONE_LIMIT, phone_hash, message=flood, code="otp_too_many")
+    if ip:
+        throttle.check(OTP_IP_LIMIT, ip, message=flood, code="otp_too_many")
     code = f"{secrets.randbelow(10**6):06d}"
     challenge = OtpChallenge.objects.create(
         phone_hash=phone_hash,

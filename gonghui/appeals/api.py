@@ -12,12 +12,14 @@ from ninja import Status as HttpStatus
 from pydantic import Field
 
 from gonghui.accounts.auth import OrgApiKey, WorkerBearer, staff_user_auth
-from gonghui.accounts.models import Worker
-from gonghui.appeals import metrics, services, workflow
+from gonghui.accounts.models import AccessToken, Worker
+from gonghui.accounts.services import resolve_token
+from gonghui.appeals import metrics, services, tracking, workflow
 from gonghui.appeals.choices import Category, Status
 from gonghui.appeals.models import Appeal
 from gonghui.core import pii
-from gonghui.core.errors import ServiceError, Throttled
+from gonghui.core.audit import client_ip
+from gonghui.core.errors import ServiceError
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Org, StaffRole
@@ -150,24 +152,11 @@ class TrackOut(Schema):
     can_evaluate: bool
 
 
-TRACK_LIMIT = 20  # lookups per IP per 10 minutes
+TRACK_LIMIT = tracking.TRACK_LIMIT
 
 
-def _throttle_tracking(request) -> None:
-    from django.core.cache import cache
-
-    ip = request.META.get("REMOTE_ADDR", "?")
-    key = f"track:{ip}"
-    added = cache.add(key, 1, timeout=600)
-    count = 1 if added else cache.incr(key)
-    if count > TRACK_LIMIT:
-        raise Throttled(
-            _("查询过于频繁，请10分钟后再试。"), code="track_throttled", retry_after=600
-        )
-
-
-def _tracked(ticket_no: str, phone_last4: str) -> Appeal:
-    appeal = services.find_for_tracking(ticket_no, phone_last4)
+def _tracked(request, ticket_no: str, phone_last4: str) -> Appeal:
+    appeal = tracking.look_up(ticket_no, phone_last4, ip=client_ip(request))
     if appeal is None:
         raise ServiceError(
             _("没有找到该工单，请核对工单号和手机号后四位。"), code="not_found", status=404
@@ -197,27 +186,44 @@ class TrackQuery(Schema):
 
 @router.get("/track", response=TrackOut, auth=None, summary="Track an appeal")
 def track(request, query: Query[TrackQuery]):
-    _throttle_tracking(request)
-    return track_payload(_tracked(query.ticket_no, query.phone_last4))
+    return track_payload(_tracked(request, query.ticket_no, query.phone_last4))
 
 
 class EvaluateIn(Schema):
     ticket_no: str = Field(max_length=30)
-    phone_last4: str = Field(max_length=4)
+    # The same proof as for tracking; left out only by the filing worker's own bearer.
+    phone_last4: str | None = Field(None, max_length=4)
     resolved: bool
     satisfaction: str
     comment: str | None = Field(None, max_length=1000)
 
 
+def _bearer_worker(request) -> Worker | None:
+    """The worker of an ``Authorization: Bearer wk_…`` header, if any (the route is public)."""
+    scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    token = resolve_token(raw.strip(), AccessToken.Kind.WORKER)
+    return token.worker if token is not None else None
+
+
 @router.post("/track/evaluate", response=TrackOut, auth=None, summary="Rate a resolved appeal")
 def evaluate(request, payload: EvaluateIn):
-    _throttle_tracking(request)
-    appeal = _tracked(payload.ticket_no, payload.phone_last4)
+    """Rate with the tracking proof (ticket + last 4 digits) or as the filing worker."""
+    worker = _bearer_worker(request)
+    appeal = None
+    if worker is not None:
+        appeal = Appeal.objects.filter(ticket_no=payload.ticket_no.strip(), worker=worker).first()
+    if appeal is None:
+        appeal = _tracked(request, payload.ticket_no, payload.phone_last4 or "")
     appeal = services.evaluate(
         appeal,
         resolved=payload.resolved,
         satisfaction=payload.satisfaction,
         comment=payload.comment or "",
+        actor_label=f"worker:{worker.pk}"
+        if worker is not None and appeal.worker_id == worker.pk
+        else "worker",
     )
     return track_payload(appeal)
 

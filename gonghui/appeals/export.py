@@ -12,11 +12,9 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from gonghui.appeals.models import Appeal
-from gonghui.core import pii
+from gonghui.core import pii, spreadsheets
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ANONYMOUS_PHONE = "***********"
@@ -138,20 +136,8 @@ RATE_COLUMNS = (10, 11, 12)  # response, resolution, satisfaction: shown as perc
 
 
 def _cells(ws, values: Iterable, *, bold: bool = False, percent: tuple[int, ...] = ()) -> list:
-    cells = []
-    for i, value in enumerate(values):
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            # Text a worker typed must never become a formula in the reader's Excel.
-            cell.data_type = "s"
-        if isinstance(value, datetime):
-            cell.number_format = "yyyy-mm-dd hh:mm"
-        if i in percent:
-            cell.number_format = "0.0%"
-        if bold:
-            cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
+    # Text a worker typed must never become a formula in the reader's Excel (core).
+    return spreadsheets.row(ws, values, bold=bold, formats=dict.fromkeys(percent, "0.0%"))
 
 
 def workbook(

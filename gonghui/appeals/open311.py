@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from functools import wraps
 from io import StringIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -27,8 +28,10 @@ from gonghui.accounts.services import resolve_api_key
 from gonghui.appeals import routing, services
 from gonghui.appeals.choices import OPEN_STATUSES, Category, Channel, Kind, Status, Urgency
 from gonghui.appeals.models import Appeal
+from gonghui.core import redact, throttle
+from gonghui.core.audit import client_ip
 from gonghui.core.coords import gcj02_to_wgs84
-from gonghui.core.errors import ServiceError, validation_payload
+from gonghui.core.errors import ServiceError, Throttled, validation_payload
 from gonghui.orgs.geo import validate_point
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -168,10 +171,26 @@ def open311_view(*methods: str) -> Callable:
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc.status, exc.description)
+            except Throttled as exc:
+                response = error_response(fmt, 429, exc.message)
+                response["Retry-After"] = str(exc.extra["retry_after"])
+                return response
 
         return csrf_exempt(wrapper)  # API-key or anonymous callers: no cookies to protect
 
     return decorate
+
+
+def _throttle(request: HttpRequest) -> None:
+    """Reads of appeals per IP per minute, in the shared throttle: the feed is public and
+    big. Discovery and services are static; filing is by API key."""
+    limit = throttle.Limit("open311_ip", settings.GONGHUI_OPEN311_PER_MINUTE, 60)
+    throttle.check(
+        limit,
+        client_ip(request) or "?",
+        message=_("请求过于频繁，请1分钟后再试。"),
+        code="open311_throttled",
+    )
 
 
 def _param(request: HttpRequest, name: str) -> str:
@@ -271,23 +290,10 @@ def service_definition(request: HttpRequest, code: str, *, fmt: str) -> HttpResp
 
 # --- service requests: public view of an appeal ---------------------------------------------
 
-_PERSONAL_DATA = re.compile(
-    r"(?<![0-9A-Za-z])(?:"
-    r"\d{17}[0-9Xx]"  # resident ID number
-    r"|(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}"  # mainland mobile
-    r"|0\d{2,3}-?\d{7,8}"  # landline with area code
-    r")(?![0-9A-Za-z])"
-    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # e-mail address
-)
-
 
 def public_text(text: str, *, name: str = "") -> str:
-    """Return ``text`` with phone numbers, ID numbers, e-mail and the worker's name starred."""
-    text = _PERSONAL_DATA.sub(lambda m: "*" * len(m.group()), text or "")
-    name = (name or "").strip()
-    if len(name) >= 2:
-        text = text.replace(name, "*" * len(name))
-    return text
+    """Return ``text`` with personal data starred (``core.redact``), the worker's name too."""
+    return redact.redact(text, names=[name])
 
 
 def _status_note(appeal: Appeal) -> str:
@@ -299,11 +305,11 @@ def _status_note(appeal: Appeal) -> str:
 
 def request_of(appeal: Appeal) -> dict:
     """Return the public view of an appeal: never the worker's phone or name; an anonymous
-    appeal shows neither its text nor where it happened."""
+    appeal shows neither its text nor where it happened, and a point is rounded to
+    about 100 m, so that it names a block, not a doorway."""
     lat = lng = None
     if appeal.lat is not None and appeal.lng is not None and not appeal.anonymous:
-        lat, lng = gcj02_to_wgs84(appeal.lat, appeal.lng)
-        lat, lng = round(lat, 6), round(lng, 6)
+        lat, lng = redact.round_point(*gcj02_to_wgs84(appeal.lat, appeal.lng))
     agency = appeal.assigned_org or appeal.dispatcher_org
     return {
         "service_request_id": appeal.ticket_no,
@@ -421,6 +427,7 @@ def service_requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET: the public view of matching appeals (newest first); POST: file an appeal."""
     if request.method == "POST":
         return _create(request, fmt)
+    _throttle(request)
     appeals = _filtered(request).order_by("-created_at", "-id")[:MAX_RESULTS]
     return render(fmt, "service_requests", [request_of(a) for a in appeals])
 
@@ -428,6 +435,7 @@ def service_requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @open311_view("GET")
 def service_request(request: HttpRequest, ticket_no: str, *, fmt: str) -> HttpResponse:
     """Return one appeal, as a list of one (the specification's shape)."""
+    _throttle(request)
     appeal = public_appeals().filter(ticket_no=ticket_no).first()
     if appeal is None:
         raise Open311Error(404, _("没有找到该诉求：%(id)s。") % {"id": ticket_no})

@@ -184,3 +184,17 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}"
+class ThrottleCounter(models.Model):
+    """How often one throttled key (an IP, a phone, a ticket, an account from one IP) was
+    hit in its current time window, shared by every app process (core/throttle.py)."""
+
+    key = models.CharField(primary_key=True, max_length=120)
+    window_start = models.DateTimeField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("限流计数")
+        verbose_name_plural = _("限流计数")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.hits}"

@@ -104,18 +104,41 @@ def mask(kind: str, value: str) -> str:
 ROLES_NEEDING_FULL = {"operator", "dispatcher", "handler"}
 
 
+def needs_full(viewer, org) -> bool:
+    """Whether ``viewer``'s roles at ``org`` (or above) need full personal data there."""
+    from gonghui.orgs.access import roles_over
+
+    return org is not None and bool(roles_over(viewer, org) & ROLES_NEEDING_FULL)
+
+
 def display(obj, field: str, *, viewer, org, request=None) -> str:
     """Return the value for ``viewer``: full (and audited) if their role at ``org`` needs
     it, masked otherwise. ``org`` is the org in whose work the record is being viewed."""
-    from gonghui.orgs.access import roles_over
-
     value = getattr(obj, field)
     kind = obj._meta.get_field(field).kind
     if not value:
         return ""
-    if org is None or not (roles_over(viewer, org) & ROLES_NEEDING_FULL):
+    if not needs_full(viewer, org):
         return mask(kind, value)
     return reveal(obj, field, viewer=viewer, org=org, request=request)
+
+
+def identity(obj, *, viewer, org, request=None, detail: bool = True) -> dict:
+    """Return ``{"id_number", "gender", "birth_date"}`` of a person as ``viewer`` may see them.
+
+    Gender and birth date are read from the ID number, and beside its masked form
+    (``110***********002X``) the birth date leaves two or three candidates for the
+    number. So they are shown only with the full number: in a detail view, to a role
+    that needs it, audited as a view of the ID number. Everyone else, and every list
+    and export, gets the masked number and neither (docs/access.md).
+    """
+    if detail and obj.id_number and needs_full(viewer, org):
+        return {
+            "id_number": reveal(obj, "id_number", viewer=viewer, org=org, request=request),
+            "gender": obj.gender,
+            "birth_date": obj.birth_date,
+        }
+    return {"id_number": mask(ID_NUMBER, obj.id_number), "gender": None, "birth_date": None}
 
 
 def reveal(obj, field: str, *, viewer, org=None, request=None, reason: str = "") -> str:

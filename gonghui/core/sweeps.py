@@ -47,3 +47,10 @@ def _deliver_outbox() -> int:
     from gonghui.core.outbox import deliver_pending
 
     return deliver_pending()
+
+
+@register("throttle_purge")
+def _purge_throttles() -> int:
+    from gonghui.core.throttle import purge
+
+    return purge()

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 from gonghui.accounts import services
 from gonghui.accounts.forms import CodeForm, PhoneForm
 from gonghui.accounts.models import Worker
-from gonghui.appeals import api as appeals_api
-from gonghui.appeals import deadlines, workflow
+from gonghui.appeals import deadlines, tracking, workflow
 from gonghui.appeals import services as appeals
 from gonghui.appeals.attachments import MAX_FILES
 from gonghui.appeals.choices import Status
 from gonghui.appeals.models import Appeal
 from gonghui.core import pii
+from gonghui.core.audit import client_ip
 from gonghui.core.errors import ServiceError
 from gonghui.h5.forms import AppealForm, EvaluateForm, TrackForm, first_error, new_form_token
 from gonghui.triage import duplicates
@@ -313,13 +313,14 @@ def track(request: HttpRequest) -> HttpResponse:
         form = TrackForm(request.POST)
         if form.is_valid():
             try:
-                appeals_api._throttle_tracking(request)
+                appeal = tracking.look_up(
+                    form.cleaned_data["ticket_no"],
+                    form.cleaned_data["phone_last4"],
+                    ip=client_ip(request),
+                )
             except ServiceError as exc:
                 error = exc.message
             else:
-                appeal = appeals.find_for_tracking(
-                    form.cleaned_data["ticket_no"], form.cleaned_data["phone_last4"]
-                )
                 if appeal is not None:
                     appeal = _tracked_appeals().get(pk=appeal.pk)
                     return _status_page(
@@ -353,12 +354,13 @@ def track_evaluate(request: HttpRequest) -> HttpResponse:
     )
     owner = appeal is not None
     if appeal is None:
+        # Anyone but the owner presents the same proof as for tracking, under the same
+        # limits: the evaluation must not be a way around the ticket's lockout.
         try:
-            appeals_api._throttle_tracking(request)
+            appeal = tracking.look_up(ticket_no, phone_last4, ip=client_ip(request))
         except ServiceError as exc:
             error = exc.message
         else:
-            appeal = appeals.find_for_tracking(ticket_no, phone_last4)
             error = _not_found_message()
         if appeal is None:
             form = TrackForm(initial={"ticket_no": ticket_no})

@@ -222,8 +222,9 @@ class ApplicationOut(Schema):
     name: str
     id_number: str
     phone: str
-    gender: str
-    birth_date: date
+    # Only beside the full ID number, to roles that need it, in the detail (docs/access.md).
+    gender: str | None
+    birth_date: date | None
     employment: str
     employer_name: str
     gig_platform: str
@@ -244,14 +245,12 @@ class ApplicationList(Schema):
     results: list[ApplicationOut]
 
 
-def application_out(a: JoinApplication) -> dict:
+def application_out(a: JoinApplication, request, *, detail: bool = False) -> dict:
     return {
         "id": a.pk,
         "name": a.name,
-        "id_number": pii.mask(pii.ID_NUMBER, a.id_number),
+        **pii.identity(a, viewer=request.auth, org=a.org, request=request, detail=detail),
         "phone": pii.mask(pii.PHONE, a.phone),
-        "gender": a.gender,
-        "birth_date": a.birth_date,
         "employment": a.employment,
         "employer_name": a.employer_name,
         "gig_platform": a.gig_platform,
@@ -283,7 +282,7 @@ def applications(request, query: Query[ListQuery]):
         qs = qs.filter(status=query.status)
     qs = qs.select_related("org", "street", "member").defer("org__boundary", "street__boundary")
     rows = list(qs.order_by("due_at", "id")[query.offset : query.offset + query.limit])
-    return {"count": qs.count(), "results": [application_out(a) for a in rows]}
+    return {"count": qs.count(), "results": [application_out(a, request) for a in rows]}
 
 
 def _application_for(request, pk: int) -> JoinApplication:
@@ -300,7 +299,7 @@ def _application_for(request, pk: int) -> JoinApplication:
 
 @router.get("/applications/{int:app_id}", response=ApplicationOut, auth=staff_auth)
 def application_detail(request, app_id: int):
-    return application_out(_application_for(request, app_id))
+    return application_out(_application_for(request, app_id), request, detail=True)
 
 
 @router.post(
@@ -312,7 +311,7 @@ def application_detail(request, app_id: int):
 def approve(request, app_id: int):
     application = _application_for(request, app_id)
     services.approve_application(application, actor=request.auth, request=request)
-    return application_out(_application_for(request, app_id))
+    return application_out(_application_for(request, app_id), request, detail=True)
 
 
 class ReasonIn(Schema):
@@ -330,7 +329,7 @@ def reject(request, app_id: int, payload: ReasonIn):
     services.reject_application(
         application, actor=request.auth, reason=payload.reason, request=request
     )
-    return application_out(_application_for(request, app_id))
+    return application_out(_application_for(request, app_id), request, detail=True)
 
 
 # --- staff: members and transfers ------------------------------------------------------------
@@ -342,8 +341,9 @@ class MemberOut(Schema):
     name: str
     id_number: str
     phone: str
-    gender: str
-    birth_date: date
+    # Only beside the full ID number, to roles that need it, in the detail (docs/access.md).
+    gender: str | None
+    birth_date: date | None
     employment: str
     employer_name: str
     gig_platform: str
@@ -358,15 +358,13 @@ class MemberList(Schema):
     results: list[MemberOut]
 
 
-def member_out(m: Member) -> dict:
+def member_out(m: Member, request, *, detail: bool = False) -> dict:
     return {
         "id": m.pk,
         "member_number": m.member_number,
         "name": m.name,
-        "id_number": pii.mask(pii.ID_NUMBER, m.id_number),
+        **pii.identity(m, viewer=request.auth, org=m.org, request=request, detail=detail),
         "phone": pii.mask(pii.PHONE, m.phone) if m.phone else "",
-        "gender": m.gender,
-        "birth_date": m.birth_date,
         "employment": m.employment,
         "employer_name": m.employer_name,
         "gig_platform": m.gig_platform,
@@ -390,7 +388,7 @@ def members(request, query: Query[SearchQuery]):
     rows = search.search_members(
         request.auth, query.q, status=query.status or "", limit=query.limit
     )
-    return {"count": None, "results": [member_out(m) for m in rows]}
+    return {"count": None, "results": [member_out(m, request) for m in rows]}
 
 
 def _member_for(request, pk: int) -> Member:
@@ -422,7 +420,7 @@ def member_detail(request, member_id: int):
         }
         for p in member.periods.select_related("org").defer("org__boundary")
     ]
-    return member_out(member) | {"periods": periods}
+    return member_out(member, request, detail=True) | {"periods": periods}
 
 
 class TransferIn(Schema):

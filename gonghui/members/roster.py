@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
-from gonghui.core import audit, pii
+from gonghui.core import audit, pii, spreadsheets
 from gonghui.core.errors import ServiceError
 from gonghui.members import routing, workflow
 from gonghui.members.choices import Employment, PeriodStart
@@ -164,49 +164,56 @@ def template_xlsx() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "会员名册"
-    ws.append(COLUMNS)
+    ws.append(spreadsheets.row(ws, COLUMNS, bold=True))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
 def export_xlsx(members, *, actor, org: Org | None = None, request=None) -> bytes:
-    """Export members with masked ID and phone numbers (the roster leaves the system)."""
+    """Export members with masked ID and phone numbers (the roster leaves the system).
+
+    Gender and birth date are left out: beside a masked ID number they give it back
+    (docs/access.md).
+    """
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("会员")
     ws.append(
-        [
-            "会员编号",
-            "姓名",
-            "性别",
-            "出生日期",
-            "身份证号",
-            "手机号",
-            "就业方式",
-            "单位/平台",
-            "职业",
-            "会籍所在工会",
-            "状态",
-            "入会日期",
-        ]
+        spreadsheets.row(
+            ws,
+            [
+                "会员编号",
+                "姓名",
+                "身份证号",
+                "手机号",
+                "就业方式",
+                "单位/平台",
+                "职业",
+                "会籍所在工会",
+                "状态",
+                "入会日期",
+            ],
+            bold=True,
+        )
     )
     count = 0
     for m in members.select_related("org").iterator(chunk_size=2000):
         ws.append(
-            [
-                m.member_number,
-                m.name,
-                m.get_gender_display(),
-                m.birth_date,
-                pii.mask(pii.ID_NUMBER, m.id_number),
-                pii.mask(pii.PHONE, m.phone) if m.phone else "",
-                m.get_employment_display(),
-                m.employer_name or m.get_gig_platform_display(),
-                m.get_job_type_display() if m.job_type else "",
-                m.org.name,
-                m.get_status_display(),
-                m.joined_on,
-            ]
+            spreadsheets.row(
+                ws,
+                [
+                    m.member_number,
+                    m.name,
+                    pii.mask(pii.ID_NUMBER, m.id_number),
+                    pii.mask(pii.PHONE, m.phone) if m.phone else "",
+                    m.get_employment_display(),
+                    m.employer_name or m.get_gig_platform_display(),
+                    m.get_job_type_display() if m.job_type else "",
+                    m.org.name,
+                    m.get_status_display(),
+                    m.joined_on,
+                ],
+            )
         )
         count += 1
     out = io.BytesIO()

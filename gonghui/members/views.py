@@ -131,10 +131,13 @@ def application_detail(request: HttpRequest, app_id: int) -> HttpResponse:
         app_id,
     )
     can_decide = bool(access.roles_over(request.user, application.org) & workflow.DECIDERS)
+    from gonghui.core import pii
+
+    identity = pii.identity(application, viewer=request.user, org=application.org, request=request)
     return render(
         request,
         "members/console/application.html",
-        _ctx("applications", a=application, can_decide=can_decide),
+        _ctx("applications", a=application, can_decide=can_decide, identity=identity),
     )
 
 
@@ -205,9 +208,7 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         _ctx(
             "search",
             m=member,
-            id_number=pii.display(
-                member, "id_number", viewer=request.user, org=member.org, request=request
-            ),
+            identity=pii.identity(member, viewer=request.user, org=member.org, request=request),
             phone=pii.display(member, "phone", viewer=request.user, org=member.org, request=request)
             if member.phone
             else "",

@@ -13,8 +13,9 @@ from ninja import Status as HttpStatus
 from pydantic import Field
 
 from gonghui.accounts.auth import WorkerBearer, staff_user_auth
+from gonghui.core import throttle
+from gonghui.core.audit import client_ip
 from gonghui.core.coords import gcj02_to_wgs84, to_gcj02
-from gonghui.core.errors import Throttled
 from gonghui.orgs.geo import CRS_CHOICES, validate_point
 from gonghui.stations import access, hours, services
 from gonghui.stations.choices import AMENITY_BITS, Kind, Status
@@ -29,15 +30,16 @@ PAGE_SIZE = 50
 
 
 def throttle_nearby(request) -> None:
-    """Refuse more than GONGHUI_NEARBY_PER_MINUTE searches per IP per minute (cache counter)."""
+    """Refuse more than GONGHUI_NEARBY_PER_MINUTE searches per IP per minute (shared)."""
     from django.conf import settings
-    from django.core.cache import cache
 
-    key = f"stations:nearby:{request.META.get('REMOTE_ADDR', '?')}"
-    added = cache.add(key, 1, timeout=60)
-    count = 1 if added else cache.incr(key)
-    if count > settings.GONGHUI_NEARBY_PER_MINUTE:
-        raise Throttled(_("查询过于频繁，请1分钟后再试。"), code="nearby_throttled", retry_after=60)
+    limit = throttle.Limit("stations_nearby", settings.GONGHUI_NEARBY_PER_MINUTE, 60)
+    throttle.check(
+        limit,
+        client_ip(request) or "?",
+        message=_("查询过于频繁，请1分钟后再试。"),
+        code="nearby_throttled",
+    )
 
 
 def point_out(lat: float, lng: float, crs: str) -> tuple[float, float]:

@@ -14,7 +14,7 @@ from django.db.models import Avg
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit
+from gonghui.core import audit, throttle
 from gonghui.core.errors import ServiceError, Throttled
 from gonghui.orgs.geo import locate
 from gonghui.orgs.models import Org
@@ -296,14 +296,13 @@ def _device_key(device: str) -> str:
     return hashlib.sha256(device.encode()).hexdigest()[:32]
 
 
-def _throttle_ip(ip: str | None) -> None:
-    from django.core.cache import cache
+CHECKIN_IP = throttle.Limit("stations_checkin_ip", CHECKIN_IP_LIMIT, 3600)
 
-    key = f"stations:checkin-ip:{ip or '?'}"
-    added = cache.add(key, 1, timeout=3600)
-    count = 1 if added else cache.incr(key)
-    if count > CHECKIN_IP_LIMIT:
-        raise Throttled(_("打卡过于频繁，请稍后再试。"), code="checkin_throttled", retry_after=3600)
+
+def _throttle_ip(ip: str | None) -> None:
+    throttle.check(
+        CHECKIN_IP, ip or "?", message=_("打卡过于频繁，请稍后再试。"), code="checkin_throttled"
+    )
 
 
 def check_in(

@@ -14,9 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from gonghui.core import spreadsheets
 from gonghui.core.errors import ServiceError
 from gonghui.orgs import access as org_access
 from gonghui.stations import hours as hours_mod
@@ -227,34 +226,32 @@ def export_workbook(positions) -> bytes:
     """Write positions with the import columns (points in GCJ-02)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("服务阵地"))
-    head = []
-    for h in headers():
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = Font(bold=True)
-        head.append(cell)
-    ws.append(head)
+    ws.append(spreadsheets.row(ws, headers(), bold=True))
     for p in positions:
         ws.append(
-            [
-                p.pk,
-                p.name,
-                str(Kind(p.kind).label),
-                p.owner.name,
-                str(Host(p.host_kind).label),
-                p.host_name,
-                p.address,
-                p.lat,
-                p.lng,
-                "gcj02",
-                "、".join(str(Amenity(a).label) for a in p.amenities),
-                "、".join(str(Group(g).label) for g in p.served_groups),
-                *[hours_mod.day_to_text(day) for day in p.hours],
-                "是" if p.closed_on_holidays else "否",
-                p.contact_name,
-                p.contact_phone,
-                str(Status(p.status).label),
-                p.stars,
-            ]
+            spreadsheets.row(
+                ws,
+                [
+                    p.pk,
+                    p.name,
+                    str(Kind(p.kind).label),
+                    p.owner.name,
+                    str(Host(p.host_kind).label),
+                    p.host_name,
+                    p.address,
+                    p.lat,
+                    p.lng,
+                    "gcj02",
+                    "、".join(str(Amenity(a).label) for a in p.amenities),
+                    "、".join(str(Group(g).label) for g in p.served_groups),
+                    *[hours_mod.day_to_text(day) for day in p.hours],
+                    "是" if p.closed_on_holidays else "否",
+                    p.contact_name,
+                    p.contact_phone,
+                    str(Status(p.status).label),
+                    p.stars,
+                ],
+            )
         )
     buf = io.BytesIO()
     wb.save(buf)

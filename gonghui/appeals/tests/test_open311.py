@@ -294,9 +294,10 @@ def test_it_files_an_appeal_that_then_appears_in_get_requests(client, form):
     assert one["agency_responsible"] == "朝阳区总工会"
     assert one["expected_datetime"] is None
     assert all(is_w3c_datetime(one[k]) for k in ("requested_datetime", "updated_datetime"))
-    # Stored as GCJ-02, answered as WGS-84: back where the client put it.
-    assert one["lat"] == pytest.approx(39.9965, abs=1e-5)
-    assert one["long"] == pytest.approx(116.47, abs=1e-5)
+    # Stored as GCJ-02, answered as WGS-84: back where the client put it, to ~100 m.
+    assert one["lat"] == pytest.approx(39.9965, abs=6e-4)
+    assert one["long"] == pytest.approx(116.47, abs=6e-4)
+    assert (one["lat"], one["long"]) == (round(one["lat"], 3), round(one["long"], 3))
     assert (appeal.lat, appeal.lng) != pytest.approx((39.9965, 116.47), abs=1e-4)
     for personal in (PHONE, "王小明", "小明", "wang@example.com"):
         assert personal not in response.content.decode()
@@ -307,7 +308,7 @@ def test_it_files_an_appeal_that_then_appears_in_get_requests(client, form):
     (request,) = root.findall("request")
     assert request.findtext("service_request_id") == ticket
     assert request.findtext("status") == "open"
-    assert float(request.findtext("long")) == pytest.approx(116.47, abs=1e-5)
+    assert float(request.findtext("long")) == pytest.approx(116.47, abs=6e-4)
     assert request.find("expected_datetime").text is None
 
 
@@ -358,6 +359,54 @@ def test_it_shows_no_personal_data(client):
     assert anonymous["address"] is None
     assert anonymous["lat"] is None and anonymous["long"] is None
     assert PHONE not in client.get(f"{BASE}/requests.xml").content.decode()
+
+
+LEAKY = (
+    "我叫李建国，工资卡6222 0212 3456 7890 123，电话138.1234.5678，"
+    "也可以打一三八一二三四五六七八或者１３９１２３４５６７８，加我微信 wxid_abc123，"
+    "身份证 110105 19900101 123X，站点的王师傅2026-11-20说欠薪3000元不给了。"
+)
+LEAKED = (
+    "李建国",
+    "6222 0212 3456 7890 123",
+    "138.1234.5678",
+    "一三八一二三四五六七八",
+    "１３９１２３４５６７８",
+    "wxid_abc123",
+    "110105 19900101 123X",
+    "王师傅",
+)
+
+
+@pytest.mark.django_db
+def test_it_redacts_every_written_form_in_json_and_xml(client):
+    appeal = make_appeal(
+        text=LEAKY, address="望京SOHO T1，tel 6471 2345", lat=39.996512, lng=116.470488
+    )
+
+    (one,) = valid("requests.json", client.get(f"{BASE}/requests/{appeal.ticket_no}.json"))
+    (request,) = xml(client.get(f"{BASE}/requests/{appeal.ticket_no}.xml")).findall("request")
+
+    for shown in (one["description"], request.findtext("description")):
+        for personal in LEAKED:
+            assert personal not in shown
+        assert "2026-11-20" in shown and "3000元" in shown and "师傅" in shown
+    assert one["address"] == request.findtext("address") == "望京SOHO T1，tel *********"
+    # The point is published to 3 decimals (~100 m), in both formats.
+    assert one["lat"] == round(one["lat"], 3) and one["long"] == round(one["long"], 3)
+    assert request.findtext("lat") == str(one["lat"])
+
+
+@pytest.mark.django_db
+def test_it_throttles_public_reads_per_ip(client, settings):
+    settings.GONGHUI_OPEN311_PER_MINUTE = 3
+    for _n in range(3):
+        assert client.get(f"{BASE}/requests.json").status_code == 200
+
+    assert refused(client.get(f"{BASE}/requests.json"), 429)
+    assert refused(client.get(f"{BASE}/requests/12351-20261122-000001.xml"), 429, "xml")
+    assert client.get(f"{BASE}/services.json").status_code == 200  # static: not counted
+    assert client.get(f"{BASE}/requests.json", REMOTE_ADDR="10.3.3.3").status_code == 200
 
 
 @pytest.mark.django_db
@@ -484,7 +533,7 @@ def test_it_serves_the_georeport_client(live_server, monkeypatch):
     schema("request.json").validate(one)
     assert one["service_name"] == "新就业形态劳动者权益"
     lat, lng = gcj02_to_wgs84(*Appeal.objects.values_list("lat", "lng").get(ticket_no=ticket))
-    assert (one["lat"], one["long"]) == (round(lat, 6), round(lng, 6))
+    assert (one["lat"], one["long"]) == (round(lat, 3), round(lng, 3))
     with pytest.raises(requests.HTTPError) as missing:
         client.get_service_definition("parking")
     assert missing.value.response.status_code == 404

@@ -242,3 +242,37 @@ def test_it_writes_text_that_looks_like_a_formula_as_text(city_admin):
     cell = sheet.cell(row=2, column=header.index("诉求内容") + 1)
     assert cell.data_type == "s"
     assert cell.value.startswith("=HYPERLINK")
+
+
+@pytest.mark.django_db
+def test_every_formula_start_is_neutralised_and_control_characters_do_not_break_it(city_admin):
+    texts = ["+1+2 工资没发", "-2+3 加班费", "@SUM(A1) 社保", "\t=1+1 工伤", "\r=1+1 合同"]
+    stored = []  # intake trims a leading tab or CR: what is left starts with "="
+    for text in texts:
+        appeal, _created = services.create_appeal(
+            services.Intake(text=text + "，请帮忙。", phone=PHONE), actor_label="t"
+        )
+        stored.append(appeal.text)
+    broken, _created = services.create_appeal(
+        services.Intake(text="公司拖欠工资三个月没发，请帮忙。", phone=PHONE), actor_label="t"
+    )
+    # A row stored before the edge refused control characters (PostgreSQL itself refuses
+    # only \x00, which the unit test of core.spreadsheets covers).
+    Appeal.objects.filter(pk=broken.pk).update(
+        text="公司\x01拖欠\x0b工资", address="望京\x1f某工地", employer_name="=某公司"
+    )
+
+    response = city_admin.browser().get("/console/appeals/export.xlsx")
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["诉求工单"]
+    header = [c.value for c in sheet[1]]
+    text_col = header.index("诉求内容") + 1
+    by_text = {sheet.cell(row=r, column=text_col).value: r for r in range(2, sheet.max_row + 1)}
+    for text in stored:
+        cell = sheet.cell(row=by_text[text], column=text_col)
+        assert cell.data_type == "s" and cell.quotePrefix is True
+    row = by_text["公司拖欠工资"]
+    assert sheet.cell(row=row, column=header.index("地址") + 1).value == "望京某工地"
+    employer = sheet.cell(row=row, column=header.index("用人单位名称") + 1)
+    assert (employer.value, employer.data_type, employer.quotePrefix) == ("=某公司", "s", True)

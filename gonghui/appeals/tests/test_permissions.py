@@ -9,7 +9,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -27,14 +26,6 @@ pytestmark = pytest.mark.django_db
 TEXT = "公司已经三个月没有发工资了，老板一直拖着不给。"
 ENQUIRY = "请问单位不给交社保怎么办？"
 PHONE = "13912345678"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_tracking_throttle():
-    # The tracking throttle counts per IP in the process-wide cache.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

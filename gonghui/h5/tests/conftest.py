@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from gonghui.accounts.models import Worker
@@ -14,14 +13,6 @@ from gonghui.orgs.models import Org
 
 TEXT = "公司已经三个月没有发工资了，老板一直拖着不给。"
 OTHER_PHONE = "13987654321"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    """The tracking throttle counts per IP in the cache; every test starts at zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def signed_in(worker: Worker) -> Client:

@@ -365,12 +365,32 @@ def test_export_masks_personal_data(personas, member):
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[1][0] == member.member_number
-    assert member.id_number not in str(rows) and "*" in rows[1][4]
+    id_column = rows[0].index("身份证号")
+    assert member.id_number not in str(rows) and "*" in rows[1][id_column]
+    # Beside a masked ID number, the birth date and gender would give it back.
+    assert "出生日期" not in rows[0] and "性别" not in rows[0]
+    assert member.birth_date.isoformat() not in str(rows)
     assert AuditLog.objects.filter(action="member.export").exists()
     outsider = personas["outsider"].browser().get("/console/members/export.xlsx")
     assert member.member_number not in str(
         list(load_workbook(io.BytesIO(outsider.content)).active.iter_rows(values_only=True))
     )
+
+
+def test_export_writes_user_text_as_text(personas, member):
+    from openpyxl import load_workbook
+
+    Member.objects.filter(pk=member.pk).update(name="=1+1", employer_name="+公司\x01名\x0b称")
+
+    r = personas["street_handler"].browser().get("/console/members/export.xlsx")
+
+    ws = load_workbook(io.BytesIO(r.content)).active
+    header = [c.value for c in ws[1]]
+    row = list(ws[2])
+    name = row[header.index("姓名")]
+    assert (name.value, name.data_type, name.quotePrefix) == ("=1+1", "s", True)
+    employer = row[header.index("单位/平台")]
+    assert (employer.value, employer.quotePrefix) == ("+公司名称", True)
 
 
 def test_a_founding_case_creates_the_union_when_approved(personas, wangjing):

@@ -98,6 +98,23 @@ def test_console_export_is_scoped(personas, make_position):
     assert len(list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))) == 2
 
 
+def test_console_export_writes_user_text_as_text(city_admin, make_position):
+    position = make_position()
+    Position.objects.filter(pk=position.pk).update(
+        name="=cmd|' /C calc'!A0", host_name="@SUM(1)", address="望京\x01阜通\x0b东大街"
+    )
+
+    r = city_admin.browser().get("/console/stations/export.xlsx")
+
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    header = [c.value for c in sheet[1]]
+    row = list(sheet[2])
+    name = row[header.index("名称")]
+    assert (name.value, name.data_type, name.quotePrefix) == ("=cmd|' /C calc'!A0", "s", True)
+    assert any(c.value == "@SUM(1)" and c.quotePrefix for c in row)
+    assert "望京阜通东大街" in [c.value for c in row]
+
+
 def test_gaps_shrink_where_a_station_is_open(make_position):
     chaoyang = Org.objects.get(admin_code="110105")
     area, gap_none, _geo = coverage.gaps(chaoyang, [])
