@@ -27,7 +27,8 @@ from gonghui.appeals.choices import (
 )
 from gonghui.appeals.models import Appeal, AppealEvent, CallbackTask, Extension
 from gonghui.core import audit, pii
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import Conflict, UnknownAction
+from gonghui.core.errors import Forbidden as Forbidden  # re-exported: callers catch it here
 from gonghui.core.models import Notice
 from gonghui.core.outbox import queue_sms
 from gonghui.orgs import access
@@ -39,14 +40,6 @@ from gonghui.triage import places
 from gonghui.triage import services as triage
 
 TEXT_MIN, TEXT_MAX = 10, 4000
-
-
-class Conflict(ServiceError):
-    status = 409
-
-
-class Forbidden(ServiceError):
-    status = 403
 
 
 # --- intake ------------------------------------------------------------------------------
@@ -306,33 +299,15 @@ def _event(
     )
 
 
-def _role_org(appeal: Appeal, where: str) -> Org | None:
-    return appeal.dispatcher_org if where == "dispatcher" else appeal.assigned_org
-
-
 def check_allowed(appeal: Appeal, action: str, actor) -> None:
-    """Raise Conflict (409) if the status forbids the action, Forbidden (403) if the role does."""
-    t = workflow.TRANSITIONS[action]
-    if appeal.status not in t.sources:
-        raise Conflict(
-            _("当前状态（%(status)s）不能进行“%(action)s”操作。")
-            % {"status": Status(appeal.status).label, "action": t.label},
-            code="invalid_transition",
-        )
-    org = _role_org(appeal, t.where)
-    if org is None:
-        raise Conflict(_("该诉求尚未派单，不能进行此操作。"), code="invalid_transition")
-    if t.where == "above_assigned":
-        ancestors = access.ancestor_paths(org.path)[:-1]
-        roles = set(
-            StaffRole.objects.filter(user=actor, org__path__in=ancestors).values_list(
-                "role", flat=True
-            )
-        )
-    else:
-        roles = access.roles_over(actor, org)
-    if not roles & workflow.allowed_roles(action, return_count=appeal.return_count):
-        raise Forbidden(_("您的岗位不能对该诉求进行此操作。"), code="forbidden_role")
+    """Raise Conflict (409) if the status forbids the action, Forbidden (403) if the role
+    does: the appeal's ``WORKFLOW`` table decides both."""
+    workflow.WORKFLOW.check(appeal, action, actor)
+
+
+def _target(action: str) -> str:
+    """Return the status the table moves an appeal to by ``action``."""
+    return workflow.TRANSITIONS[action].target
 
 
 def _lock(appeal: Appeal) -> Appeal:
@@ -362,7 +337,7 @@ def _dispatch(appeal: Appeal, to_org: Org, *, actor, actor_label: str = "", note
     old_keys = metrics.keys_of(appeal)
     due = deadlines.compute(now, urgency=appeal.urgency, category=appeal.category)
     from_status = appeal.status
-    appeal.status = Status.DISPATCHED
+    appeal.status = _target("dispatch")
     appeal.assigned_org = to_org
     appeal.dispatched_at = now
     appeal.accept_by, appeal.contact_by, appeal.resolve_by = (
@@ -415,10 +390,10 @@ def act(appeal: Appeal, action: str, *, actor, request=None, **data) -> Appeal:
     """Perform ``action`` on ``appeal`` as ``actor``; the one entry point for staff actions."""
     handler = ACTIONS.get(action)
     if handler is None:
-        raise ServiceError(_("未知的操作。"), code="unknown_action", status=404)
+        raise UnknownAction(_("未知的操作。"), code="unknown_action")
     with transaction.atomic():
         appeal = _lock(appeal)
-        check_allowed(appeal, action, actor)
+        workflow.WORKFLOW.check(appeal, action, actor)
         old_keys = metrics.keys_of(appeal)
         from_status = appeal.status
         note = handler(appeal, actor=actor, **data)
@@ -473,7 +448,7 @@ def _do_recategorise(appeal, *, actor, category=None, **_ignored):
 
 
 def _do_accept(appeal, *, actor, **_ignored):
-    appeal.status = Status.ACCEPTED
+    appeal.status = _target("accept")
     appeal.accepted_at = timezone.now()
     _save(appeal, "status", "accepted_at")
     return ""
@@ -489,7 +464,7 @@ def _do_return(appeal, *, actor, reason=None, **_ignored):
             % {"n": appeal.return_count},
             code="return_limit",
         )
-    appeal.status = Status.RECEIVED
+    appeal.status = _target("return")
     appeal.return_count = F("return_count") + 1
     appeal.assigned_org = None
     appeal.accept_by = appeal.contact_by = appeal.resolve_by = None
@@ -500,7 +475,7 @@ def _do_return(appeal, *, actor, reason=None, **_ignored):
 
 def _do_contact(appeal, *, actor, note=None, **_ignored):
     note = _required(note, "note_required", _("请记录与职工联系的情况。"))
-    appeal.status = Status.IN_PROGRESS
+    appeal.status = _target("contact")
     appeal.contacted_at = timezone.now()
     _save(appeal, "status", "contacted_at")
     return note
@@ -516,7 +491,7 @@ def _resolution_sms(appeal):
 
 def _do_resolve(appeal, *, actor, reply=None, **_ignored):
     appeal.reply = _required(reply, "reply_required", _("请填写给职工的答复。"), 4000)
-    appeal.status = Status.RESOLVED
+    appeal.status = _target("resolve")
     appeal.resolved_at = timezone.now()
     _save(appeal, "status", "reply", "resolved_at")
     _resolution_sms(appeal)
@@ -527,7 +502,7 @@ def _do_answer_directly(appeal, *, actor, answer=None, **_ignored):
     if appeal.kind != Kind.ENQUIRY:
         raise Conflict(_("只有咨询类诉求可以直接答复。"), code="not_an_enquiry")
     appeal.reply = _required(answer, "answer_required", _("请填写答复内容。"), 4000)
-    appeal.status = Status.RESOLVED
+    appeal.status = _target("answer_directly")
     appeal.resolved_at = timezone.now()
     _save(appeal, "status", "reply", "resolved_at")
     _resolution_sms(appeal)
@@ -603,7 +578,7 @@ def _do_merge(appeal, *, actor, into_id=None, **_ignored):
         ) from exc
     if main.pk == appeal.pk or not main.is_open:
         raise ValidationError(_("只能并入另一件仍在办理中的工单。"), code="invalid_merge")
-    appeal.status = Status.MERGED
+    appeal.status = _target("merge")
     appeal.merged_into = main
     _save(appeal, "status", "merged_into")
     _event(main, "merged_from", actor=actor, note=appeal.ticket_no, public=False)
@@ -665,13 +640,13 @@ def evaluate(
         from_status = appeal.status
         fields = ["eval_resolved", "eval_satisfaction", "eval_comment", "evaluated_at", "status"]
         if resolved or appeal.assigned_org is None:
-            appeal.status = Status.CLOSED
+            appeal.status = _target("evaluate")
             appeal.closed_at = now
             fields.append("closed_at")
             action = "evaluate"
         else:
             due = deadlines.compute(now, urgency=appeal.urgency, category=appeal.category)
-            appeal.status = Status.ACCEPTED
+            appeal.status = _target("reopen")
             appeal.reopen_count += 1
             appeal.contact_by, appeal.resolve_by = due.contact_by, due.resolve_by
             appeal.contacted_at = None
@@ -756,7 +731,7 @@ def record_callback(
     appeal: Appeal, *, actor, resolved: bool, satisfaction: str, comment: str = ""
 ) -> Appeal:
     """An operator records the worker's answer on a callback (回访)."""
-    check_allowed(appeal, "evaluate", actor)
+    workflow.WORKFLOW.check(appeal, "evaluate", actor)
     appeal = evaluate(
         appeal,
         resolved=resolved,

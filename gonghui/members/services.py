@@ -18,7 +18,8 @@ from stdnum.cn import ric
 
 from gonghui.accounts.models import Worker
 from gonghui.core import audit, pii
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import Conflict, ServiceError
+from gonghui.core.errors import Forbidden as Forbidden  # re-exported: callers catch it here
 from gonghui.core.outbox import queue_sms
 from gonghui.core.workdays import SHANGHAI, add_working_days
 from gonghui.members import routing, workflow
@@ -32,7 +33,6 @@ from gonghui.members.choices import (
     MemberStatus,
     PeriodEnd,
     PeriodStart,
-    TransferStatus,
 )
 from gonghui.members.models import (
     DrivePlan,
@@ -59,14 +59,6 @@ def approval_days() -> int:
 
 def release_days() -> int:
     return getattr(settings, "GONGHUI_MEMBERS_TRANSFER_RELEASE_DAYS", 5)
-
-
-class Conflict(ServiceError):
-    status = 409
-
-
-class Forbidden(ServiceError):
-    status = 403
 
 
 def today() -> date:
@@ -230,17 +222,6 @@ def _label(actor, fallback: str = "system") -> str:
     return fallback
 
 
-def _check(table: dict, action: str, status: str, *, actor, org: Org | None) -> None:
-    t = table[action]
-    if status not in t.sources:
-        raise Conflict(
-            _("当前状态不能进行“%(action)s”操作。") % {"action": t.label},
-            code="invalid_transition",
-        )
-    if t.roles and (org is None or not (access.roles_over(actor, org) & t.roles)):
-        raise Forbidden(_("您的岗位不能进行此操作。"), code="forbidden_role")
-
-
 # --- join ----------------------------------------------------------------------------------------
 
 
@@ -371,9 +352,7 @@ def approve_application(
     """Approve: issue the member number, open the first period (or resume), text the worker."""
     with transaction.atomic():
         application = JoinApplication.objects.select_for_update().get(pk=application.pk)
-        _check(
-            workflow.APPLICATION, "approve", application.status, actor=actor, org=application.org
-        )
+        workflow.APPLICATION.check(application, "approve", actor)
         on = on or today()
         member = Member.objects.select_for_update().filter(id_hash=application.id_hash).first()
         fields = {
@@ -413,7 +392,7 @@ def approve_application(
             member.save()
             _open_period(member, application.org, on, PeriodStart.RESUMED)
             _event(member, "resumed", actor_label=_label(actor), org=application.org)
-        application.status = ApplicationStatus.APPROVED
+        application.status = workflow.APPLICATION["approve"].target
         application.decided_at = timezone.now()
         application.decided_by = actor
         application.member = member
@@ -446,8 +425,8 @@ def reject_application(
         raise ValidationError(_("请填写不予批准的理由，会告知申请人。"), code="reason_required")
     with transaction.atomic():
         application = JoinApplication.objects.select_for_update().get(pk=application.pk)
-        _check(workflow.APPLICATION, "reject", application.status, actor=actor, org=application.org)
-        application.status = ApplicationStatus.REJECTED
+        workflow.APPLICATION.check(application, "reject", actor)
+        application.status = workflow.APPLICATION["reject"].target
         application.decided_at = timezone.now()
         application.decided_by = actor
         application.reason = reason[:300]
@@ -466,8 +445,8 @@ def withdraw_application(application: JoinApplication, *, worker: Worker) -> Joi
         application = JoinApplication.objects.select_for_update().get(pk=application.pk)
         if application.worker_id != worker.pk:
             raise ServiceError(_("没有找到该申请。"), code="not_found", status=404)
-        _check(workflow.APPLICATION, "withdraw", application.status, actor=None, org=None)
-        application.status = ApplicationStatus.WITHDRAWN
+        workflow.APPLICATION.check(application, "withdraw", None)
+        application.status = workflow.APPLICATION["withdraw"].target
         application.decided_at = timezone.now()
         application.save(update_fields=["status", "decided_at"])
         audit.record("member.withdraw", actor_label=f"worker:{worker.pk}", obj=application)
@@ -530,7 +509,7 @@ def request_transfer(
 
 
 def _do_release(transfer: Transfer, *, actor, automatic: bool, now: datetime) -> None:
-    transfer.status = TransferStatus.RELEASED
+    transfer.status = workflow.TRANSFER["auto_release" if automatic else "release"].target
     transfer.released_at = now
     transfer.released_automatically = automatic
     transfer.save(update_fields=["status", "released_at", "released_automatically"])
@@ -553,7 +532,7 @@ def release_transfer(transfer: Transfer, *, actor, request=None) -> Transfer:
     """The old union confirms the member may go."""
     with transaction.atomic():
         transfer = _locked_transfer(transfer)
-        _check(workflow.TRANSFER, "release", transfer.status, actor=actor, org=transfer.from_org)
+        workflow.TRANSFER.check(transfer, "release", actor)
         _do_release(transfer, actor=actor, automatic=False, now=timezone.now())
     return transfer
 
@@ -562,7 +541,7 @@ def accept_transfer(transfer: Transfer, *, actor, request=None, on: date | None 
     """The new union accepts: the old period ends and the new one begins on the same day."""
     with transaction.atomic():
         transfer = _locked_transfer(transfer)
-        _check(workflow.TRANSFER, "accept", transfer.status, actor=actor, org=transfer.to_org)
+        workflow.TRANSFER.check(transfer, "accept", actor)
         complete_transfer(transfer, actor=actor, on=on)
         audit.record("member.transfer_accept", actor=actor, obj=transfer, request=request)
     return transfer
@@ -580,7 +559,7 @@ def complete_transfer(transfer: Transfer, *, actor, on: date | None = None) -> N
     if transfer.new_employer_name:
         member.employer_name = transfer.new_employer_name
     member.save(update_fields=["org", "employer_name", "updated_at"])
-    transfer.status = TransferStatus.COMPLETED
+    transfer.status = workflow.TRANSFER["accept"].target
     transfer.decided_at = timezone.now()
     transfer.save(update_fields=["status", "decided_at"])
     _event(
@@ -604,8 +583,8 @@ def decline_transfer(transfer: Transfer, *, actor, reason: str, request=None) ->
         raise ValidationError(_("请填写不予接收的理由。"), code="reason_required")
     with transaction.atomic():
         transfer = _locked_transfer(transfer)
-        _check(workflow.TRANSFER, "decline", transfer.status, actor=actor, org=transfer.to_org)
-        transfer.status = TransferStatus.REJECTED
+        workflow.TRANSFER.check(transfer, "decline", actor)
+        transfer.status = workflow.TRANSFER["decline"].target
         transfer.decided_at = timezone.now()
         transfer.decision_note = reason[:300]
         transfer.save(update_fields=["status", "decided_at", "decision_note"])
@@ -690,7 +669,7 @@ def change_status(
     """Lapse, resume or end a membership; each closes or opens a period (never rewrites one)."""
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
-        _check(workflow.MEMBERSHIP, action, member.status, actor=actor, org=member.org)
+        workflow.MEMBERSHIP.check(member, action, actor)
         if Transfer.objects.filter(member=member, status__in=OPEN_TRANSFER).exists():
             raise Conflict(_("转会办理中，请先办完或撤销转会。"), code="transfer_pending")
         on = on or today()

@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth
-from gonghui.warnings import hot_topics, services
+from gonghui.warnings import hot_topics, services, workflow
 from gonghui.warnings.choices import WarningKind, WarningStatus
 
 router = Router(tags=["warnings"])
@@ -113,7 +113,7 @@ def _step(action: str):
     return view
 
 
-for _action in services.TRANSITIONS:
+for _action in workflow.WORKFLOW.actions:
     router.post(
         f"/{{int:warning_id}}/{_action}",
         response=WarningOut,
