@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.appeals import attachments, deadlines, metrics, routing, workflow
+from gonghui.appeals.access import access_appeal as access_appeal  # re-exported
+from gonghui.appeals.access import visible_appeals as visible_appeals
 from gonghui.appeals.choices import (
     Category,
     Channel,
@@ -682,28 +684,6 @@ def evaluate(
 
 
 # --- access and tracking -------------------------------------------------------------------------
-
-
-def visible_appeals(principal):
-    """Appeals whose dispatcher or handling org lies in the principal's subtree."""
-    q = access.scope_q(principal, "dispatcher_org__path") | access.scope_q(
-        principal, "assigned_org__path"
-    )
-    return Appeal.objects.filter(q)
-
-
-def access_appeal(principal, pk) -> Appeal:
-    from django.http import Http404
-
-    try:
-        return (
-            visible_appeals(principal)
-            .select_related("assigned_org", "dispatcher_org")
-            .defer("assigned_org__boundary", "dispatcher_org__boundary")
-            .get(pk=pk)
-        )
-    except (Appeal.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
 
 
 def find_for_tracking(ticket_no: str, phone_last4: str) -> Appeal | None:

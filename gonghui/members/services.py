@@ -23,6 +23,9 @@ from gonghui.core.errors import Forbidden as Forbidden  # re-exported: callers c
 from gonghui.core.outbox import queue_sms
 from gonghui.core.workdays import SHANGHAI, add_working_days
 from gonghui.members import routing, workflow
+from gonghui.members.access import visible_applications as visible_applications  # re-exported
+from gonghui.members.access import visible_members as visible_members
+from gonghui.members.access import visible_transfers as visible_transfers
 from gonghui.members.choices import (
     OPEN_TRANSFER,
     ApplicationStatus,
@@ -690,20 +693,6 @@ def change_status(
 
 
 # --- access ---------------------------------------------------------------------------------------
-
-
-def visible_members(principal):
-    return access.scoped(Member.objects.all(), principal, "org__path")
-
-
-def visible_applications(principal):
-    return access.scoped(JoinApplication.objects.all(), principal, "org__path")
-
-
-def visible_transfers(principal):
-    return Transfer.objects.filter(
-        access.scope_q(principal, "from_org__path") | access.scope_q(principal, "to_org__path")
-    )
 
 
 def member_of_worker(worker: Worker) -> Member | None:

@@ -20,6 +20,9 @@ from gonghui.orgs.choices import OrgKind, Role
 from gonghui.orgs.models import Enterprise, Org, StaffRole
 from gonghui.triage.text import words
 from gonghui.warnings import detectors, workflow
+from gonghui.warnings.access import access_warning as access_warning  # re-exported
+from gonghui.warnings.access import can_act as can_act
+from gonghui.warnings.access import visible_warnings as visible_warnings
 from gonghui.warnings.choices import Level, WarningKind, WarningStatus
 from gonghui.warnings.models import DetectorRun, EarlyWarning, WarningEvent
 
@@ -221,21 +224,6 @@ def mark_overdue(*, now: datetime | None = None) -> int:
 
 
 # --- access and workflow -----------------------------------------------------------------
-
-
-def visible_warnings(principal):
-    return EarlyWarning.objects.filter(access.scope_q(principal, "org__path"))
-
-
-def access_warning(principal, pk) -> EarlyWarning:
-    try:
-        return visible_warnings(principal).select_related("org").defer("org__boundary").get(pk=pk)
-    except (EarlyWarning.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-def can_act(warning: EarlyWarning, actor) -> bool:
-    return bool(access.roles_over(actor, warning.org) & workflow.WORKFLOW_ROLES)
 
 
 def act(
