@@ -165,7 +165,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         answer_form = forms.AnswerForm()
     return render(
         request,
-        "appeals/intake.html",
+        "appeals/console/intake.html",
         _context(
             request,
             section="intake",
@@ -261,7 +261,7 @@ def intake_lookup(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "appeals/_lookup.html",
+        "appeals/console/_lookup.html",
         {
             "state": state,
             "earlier": earlier,
@@ -347,7 +347,7 @@ def queues(request: HttpRequest) -> HttpResponse:
     counts = {name: _tab_queryset(name, request, now).count() for name, _label in TABS}
     return render(
         request,
-        "appeals/queues.html",
+        "appeals/console/queues.html",
         _context(
             request,
             section="queues",
@@ -465,7 +465,7 @@ def _render_detail(
         callback_form = forms.CallbackForm()
     return render(
         request,
-        "appeals/detail.html",
+        "appeals/console/detail.html",
         _context(
             request,
             section="queues",
@@ -585,7 +585,7 @@ def callbacks(request: HttpRequest) -> HttpResponse:
         # One form per row: ids must stay unique on the page.
         task.form = forms.CallbackForm(auto_id=f"id_cb{task.appeal_id}_%s")
     return render(
-        request, "appeals/callbacks.html", _context(request, section="callbacks", page=page)
+        request, "appeals/console/callbacks.html", _context(request, section="callbacks", page=page)
     )
 
 
@@ -706,7 +706,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "appeals/dashboard.html",
+        "appeals/console/dashboard.html",
         _context(
             request,
             section="dashboard",

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.accounts.models import Worker
+from gonghui.accounts.worker_session import worker_required
 from gonghui.core import audit, pii
 from gonghui.core.errors import ServiceError
-from gonghui.h5.views import worker_required
 from gonghui.members import api as members_api
 from gonghui.members import services
 from gonghui.members.choices import ApplicationStatus, MemberStatus

@@ -329,7 +329,7 @@ class CheckInOut(Schema):
 def check_in(request, position_id: int, payload: CheckInIn):
     position = access.get_public_position(position_id)
     device = request.COOKIES.get(services.DEVICE_COOKIE) or request.headers.get("X-Device-Id", "")
-    from gonghui.h5.views import current_worker
+    from gonghui.accounts.worker_session import current_worker
 
     checkin = services.check_in(
         position,
