@@ -22,7 +22,7 @@ bench: pdf-deps install-dev static messages
 
 # Quality of triage, knowledge search and early warning on held-out real and replayed data.
 eval: install-dev
-	@scripts/with-throwaway-postgres $(BIN)/python -m gonghui.triage.evaluate
+	@scripts/with-throwaway-postgres $(BIN)/python -m benchmarks.evaluate
 
 lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

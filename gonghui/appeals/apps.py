@@ -9,3 +9,6 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.appeals import sweeps  # noqa: F401  (registers the sweeps)
+        from gonghui.appeals.metrics import register_rates
+
+        register_rates()

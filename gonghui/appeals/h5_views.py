@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from gonghui.accounts.models import Worker
 from gonghui.accounts.worker_session import SESSION_KEY, current_worker, worker_required
 from gonghui.appeals import api as appeals_api
-from gonghui.appeals import deadlines, workflow
+from gonghui.appeals import deadlines, duplicates, workflow
 from gonghui.appeals import services as appeals
 from gonghui.appeals.attachments import MAX_FILES
 from gonghui.appeals.choices import Status
@@ -28,7 +28,6 @@ from gonghui.appeals.h5_forms import (
 from gonghui.appeals.models import Appeal
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError
-from gonghui.triage import duplicates
 
 # What a worker had typed when their session ended mid-form; given back after sign-in.
 DRAFT_KEY = "h5_appeal_draft"

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.appeals import export, forms, metrics, services, workflow
+from gonghui.appeals import duplicates, export, forms, metrics, routing, services, workflow
 from gonghui.appeals.choices import OPEN_STATUSES, Category, ExtensionStatus, Kind, Status
 from gonghui.appeals.models import Appeal, CallbackTask, Extension
 from gonghui.core import audit, pii
@@ -42,7 +42,6 @@ from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind, Role
 from gonghui.orgs.geo import drawing_geometry
 from gonghui.orgs.models import Org, StaffRole
-from gonghui.triage import duplicates
 from gonghui.triage import services as triage
 
 INTAKE_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN}
@@ -247,7 +246,7 @@ def intake_lookup(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             state = "invalid"
     earlier = list(visible.filter(phone_hash=phone_hash)[:10]) if phone_hash else []
-    suggestion = triage.triage(text[: triage.TEXT_MAX]) if len(text) >= 4 else None
+    suggestion = routing.triage(text[: triage.TEXT_MAX]) if len(text) >= 4 else None
     found_employer = suggestion.employer if suggestion else None
     likely = duplicates.find(
         visible,
@@ -274,7 +273,7 @@ def intake_lookup(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The similarity measure lives with duplicate detection (gonghui.triage.duplicates).
+# The similarity measure lives with duplicate detection (gonghui.appeals.duplicates).
 similarity = duplicates.similarity
 
 

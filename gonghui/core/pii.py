@@ -107,13 +107,14 @@ ROLES_NEEDING_FULL = {"operator", "dispatcher", "handler"}
 def display(obj, field: str, *, viewer, org, request=None) -> str:
     """Return the value for ``viewer``: full (and audited) if their role at ``org`` needs
     it, masked otherwise. ``org`` is the org in whose work the record is being viewed."""
-    from gonghui.orgs.access import roles_over
+    # The role lookup orgs registers with core.workflow: core imports no app.
+    from gonghui.core.workflow import roles_at
 
     value = getattr(obj, field)
     kind = obj._meta.get_field(field).kind
     if not value:
         return ""
-    if org is None or not (roles_over(viewer, org) & ROLES_NEEDING_FULL):
+    if org is None or not (roles_at(viewer, org) & ROLES_NEEDING_FULL):
         return mask(kind, value)
     return reveal(obj, field, viewer=viewer, org=org, request=request)
 

@@ -12,9 +12,17 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from django.utils import timezone
 
 log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> date:
+    """Return today's date in Beijing (the date on every form and deadline)."""
+    return timezone.now().astimezone(SHANGHAI).date()
+
+
 _warned: set[int] = set()
 
 

@@ -13,8 +13,8 @@ import bm25s
 import numpy as np
 from django.db.models import Count, Max
 
+from gonghui.core.text import words
 from gonghui.knowledge.models import Answer, Article
-from gonghui.triage.text import words
 
 # Worker's word -> the words laws use for it (added to the query, not replacing it).
 SYNONYMS: dict[str, list[str]] = {

@@ -8,4 +8,4 @@ class MembersConfig(AppConfig):
     verbose_name = _("会员与建会")
 
     def ready(self) -> None:
-        from gonghui.members import sweeps  # noqa: F401  (registers the sweeps)
+        from gonghui.members import drives, sweeps  # noqa: F401  (register metrics, sweeps)

@@ -1,43 +1,49 @@
 """Drive plans (区级工会加强年): where each task's progress comes from.
 
-A metric source is a function ``(org, start, end) -> int`` registered under a key;
-this app registers the ones it holds (members, gig members, unions founded, meetings).
-Other apps register theirs in ``AppConfig.ready`` (e.g. stations: ``"stations_built"``);
-a task whose metric is not registered, or is ``manual``, shows the hand-reported figure.
+A task's metric is a ``count`` of the metric registry in ``core/metrics.py``: this app
+registers the ones it holds (members, gig members, unions founded, meetings); other
+apps register theirs in ``AppConfig.ready`` (e.g. stations: ``"stations_built"``).
+A task whose metric is not registered, or is ``manual``, shows the hand-reported figure.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core import metrics
 from gonghui.members.models import DrivePlan, DriveTask
-from gonghui.orgs.models import Org
 
 MANUAL = "manual"
 
 
-@dataclass(frozen=True)
-class Source:
-    key: str
-    label: object
-    fn: Callable[[Org, date, date], int]
+class _Counts(Mapping):
+    """The registry's counts, by key: the metrics a drive-plan task may follow."""
+
+    def __getitem__(self, key: str) -> metrics.Metric:
+        metric = metrics.METRICS[key]
+        if metric.kind != metrics.COUNT:
+            raise KeyError(key)
+        return metric
+
+    def __iter__(self):
+        return (m.key for m in metrics.of_kind(metrics.COUNT))
+
+    def __len__(self) -> int:
+        return len(metrics.of_kind(metrics.COUNT))
 
 
-SOURCES: dict[str, Source] = {}
+SOURCES = _Counts()
 
 
 def register_metric(key: str, label) -> Callable:
-    def decorator(fn: Callable[[Org, date, date], int]):
-        SOURCES[key] = Source(key, label, fn)
-        return fn
-
-    return decorator
+    return metrics.register(key, label, kind=metrics.COUNT, app="members")
 
 
 def metric_choices() -> list[tuple[str, str]]:
-    return [(s.key, str(s.label)) for s in SOURCES.values()] + [(MANUAL, str(_("人工填报")))]
+    # This app's own counts first, then the other apps' (stations start up before us).
+    counts = sorted(metrics.of_kind(metrics.COUNT), key=lambda m: m.app != "members")
+    return [(m.key, str(m.label)) for m in counts] + [(MANUAL, str(_("人工填报")))]
 
 
 @dataclass

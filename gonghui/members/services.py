@@ -21,7 +21,8 @@ from gonghui.core import audit, pii
 from gonghui.core.errors import Conflict, ServiceError
 from gonghui.core.errors import Forbidden as Forbidden  # re-exported: callers catch it here
 from gonghui.core.outbox import queue_sms
-from gonghui.core.workdays import SHANGHAI, add_working_days
+from gonghui.core.workdays import add_working_days
+from gonghui.core.workdays import today as today  # re-exported: the members modules use it
 from gonghui.members import routing, workflow
 from gonghui.members.access import visible_applications as visible_applications  # re-exported
 from gonghui.members.access import visible_members as visible_members
@@ -62,10 +63,6 @@ def approval_days() -> int:
 
 def release_days() -> int:
     return getattr(settings, "GONGHUI_MEMBERS_TRANSFER_RELEASE_DAYS", 5)
-
-
-def today() -> date:
-    return timezone.now().astimezone(SHANGHAI).date()
 
 
 # --- identity and employment, validated before anything is stored ------------------------------

@@ -15,10 +15,10 @@ from gonghui.appeals.models import Appeal
 from gonghui.core import audit
 from gonghui.core.errors import UnknownAction
 from gonghui.core.models import Notice
+from gonghui.core.text import words
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind, Role
 from gonghui.orgs.models import Enterprise, Org, StaffRole
-from gonghui.triage.text import words
 from gonghui.warnings import detectors, workflow
 from gonghui.warnings.access import access_warning as access_warning  # re-exported
 from gonghui.warnings.access import can_act as can_act
