@@ -22,15 +22,11 @@ from gonghui.core.errors import ServiceError, Throttled
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Org, StaffRole
+from gonghui.orgs.schemas import OrgRef
 
 router = Router(tags=["appeals"])
 staff_auth = staff_user_auth
 intake_auth = [OrgApiKey(), WorkerBearer()]
-
-
-class OrgRef(Schema):
-    id: int
-    name: str
 
 
 class DeadlinesOut(Schema):

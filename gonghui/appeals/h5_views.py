@@ -28,6 +28,7 @@ from gonghui.appeals.h5_forms import (
 from gonghui.appeals.models import Appeal
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError
+from gonghui.core.errors import error_message as _message
 
 # What a worker had typed when their session ended mid-form; given back after sign-in.
 DRAFT_KEY = "h5_appeal_draft"
@@ -164,10 +165,6 @@ def appeal_receipt(request: HttpRequest, worker: Worker, ticket_no: str) -> Http
 
 
 # --- tracking, evaluation and "my appeals" -------------------------------------------------------
-
-
-def _message(exc: Exception) -> str:
-    return getattr(exc, "message", None) or " ".join(exc.messages)
 
 
 def _not_found_message() -> str:

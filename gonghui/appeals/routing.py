@@ -46,15 +46,11 @@ class Route:
 
 def _street_of(org: Org | None) -> Org | None:
     """Return the street federation an org lies under (or is)."""
-    while org is not None and org.kind not in (OrgKind.STREET, OrgKind.DISTRICT, OrgKind.CITY):
-        org = org.parent
-    return org if org is not None and org.kind == OrgKind.STREET else None
+    return org.ancestor_of_kind(OrgKind.STREET) if org is not None else None
 
 
 def _district_of(org: Org | None) -> Org | None:
-    while org is not None and org.kind != OrgKind.DISTRICT:
-        org = org.parent
-    return org
+    return org.ancestor_of_kind(OrgKind.DISTRICT) if org is not None else None
 
 
 def _target(

@@ -37,6 +37,7 @@ from gonghui.appeals.choices import OPEN_STATUSES, Category, ExtensionStatus, Ki
 from gonghui.appeals.models import Appeal, CallbackTask, Extension
 from gonghui.core import audit, pii
 from gonghui.core.errors import ServiceError
+from gonghui.core.errors import error_message as _error_text
 from gonghui.knowledge import services as knowledge
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind, Role
@@ -101,12 +102,6 @@ def _safe_next(request: HttpRequest) -> str | None:
     ):
         return target
     return None
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(getattr(exc, "message", exc))
 
 
 # --- deadlines -------------------------------------------------------------------------------

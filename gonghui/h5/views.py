@@ -13,6 +13,7 @@ from gonghui.accounts.worker_session import SESSION_KEY, current_worker
 from gonghui.accounts.worker_session import worker_required as worker_required
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError
+from gonghui.core.errors import error_message as _message
 
 
 def _safe_next(request: HttpRequest, url: str) -> str | None:
@@ -21,10 +22,6 @@ def _safe_next(request: HttpRequest, url: str) -> str | None:
     ):
         return url
     return None
-
-
-def _message(exc: Exception) -> str:
-    return getattr(exc, "message", None) or " ".join(exc.messages)
 
 
 def home(request: HttpRequest) -> HttpResponse:

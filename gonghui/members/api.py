@@ -18,15 +18,11 @@ from gonghui.members.choices import ApplicationStatus, MemberStatus, TransferSta
 from gonghui.members.models import JoinApplication, Member, Transfer
 from gonghui.orgs import access
 from gonghui.orgs.models import Org
+from gonghui.orgs.schemas import OrgRef
 
 router = Router(tags=["members"])
 staff_auth = staff_user_auth
 worker_auth = [WorkerBearer()]
-
-
-class OrgRef(Schema):
-    id: int
-    name: str
 
 
 def _org_ref(org: Org | None) -> dict | None:

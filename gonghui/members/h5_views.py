@@ -14,6 +14,7 @@ from gonghui.accounts.models import Worker
 from gonghui.accounts.worker_session import worker_required
 from gonghui.core import audit, pii
 from gonghui.core.errors import ServiceError
+from gonghui.core.errors import error_message as _message
 from gonghui.members import api as members_api
 from gonghui.members import services
 from gonghui.members.choices import ApplicationStatus, MemberStatus
@@ -21,10 +22,6 @@ from gonghui.members.forms import FIELD_OF_ERROR, JoinForm, TransferForm
 from gonghui.members.models import JoinApplication, Member
 
 CARD_SALT = "gonghui.members.card"
-
-
-def _message(exc: Exception) -> str:
-    return getattr(exc, "message", None) or " ".join(exc.messages)
 
 
 @worker_required

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError
+from gonghui.core.errors import error_message as _error
 from gonghui.members import drives, organising, roster, services, stats, workflow
 from gonghui.members.choices import ApplicationStatus, FoundingStep, MeetingKind, TransferStatus
 from gonghui.members.forms import FoundingStepForm, ImportForm, MeetingForm
@@ -51,10 +52,6 @@ EVENT_LABELS = {
     "resume": gettext_lazy("恢复会籍"),
     "end": gettext_lazy("终止会籍"),
 }
-
-
-def _error(exc: Exception) -> str:
-    return getattr(exc, "message", None) or " ".join(exc.messages)
 
 
 def _ctx(section: str, **extra) -> dict:

@@ -16,6 +16,7 @@ from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core.coords import gcj02_to_wgs84, to_gcj02
 from gonghui.core.errors import Throttled
 from gonghui.orgs.geo import CRS_CHOICES, validate_point
+from gonghui.orgs.schemas import OrgRef
 from gonghui.stations import access, hours, services
 from gonghui.stations.choices import AMENITY_BITS, Kind, Status
 from gonghui.stations.index import index
@@ -189,11 +190,6 @@ def nearby(request, q: Query[NearbyQuery]):
         radius_m=q.radius_m,
         limit=q.limit,
     )
-
-
-class OrgRef(Schema):
-    id: int
-    name: str
 
 
 class PointOut(Schema):

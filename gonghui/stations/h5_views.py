@@ -16,7 +16,7 @@ from shapely.geometry import shape
 
 from gonghui.accounts.worker_session import current_worker, worker_required
 from gonghui.core.coords import gcj02_to_wgs84
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import ServiceError, error_message
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.geo import drawing_geometry
 from gonghui.orgs.models import Org
@@ -172,7 +172,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(reverse("stations_h5:detail", args=[pk]) + "?done=checkin")
         except (ServiceError, ValidationError) as exc:
-            error = getattr(exc, "message", None) or " ".join(exc.messages)
+            error = error_message(exc)
             status = getattr(exc, "status", 422)
     if request.GET.get("done") == "checkin":
         notice = _("已记录，感谢使用！欢迎给这个驿站打个分。")
@@ -231,7 +231,7 @@ def rate(request: HttpRequest, worker, pk: int) -> HttpResponse:
 
 
 def detail_error(request, position, exc) -> HttpResponse:
-    message = getattr(exc, "message", None) or " ".join(exc.messages)
+    message = error_message(exc)
     return render(
         request,
         "stations/h5/message.html",
@@ -259,7 +259,7 @@ def report(request: HttpRequest, worker, pk: int) -> HttpResponse:
         try:
             rep = services.report_problem(position, worker=worker, text=text, request=request)
         except (ServiceError, ValidationError) as exc:
-            error = getattr(exc, "message", None) or " ".join(exc.messages)
+            error = error_message(exc)
         else:
             return redirect("appeals_h5:appeal_receipt", ticket_no=rep.appeal.ticket_no)
     return render(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core import audit
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import ServiceError, error_message
 from gonghui.orgs import access as org_access
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.geo import drawing_geometry
@@ -30,11 +30,7 @@ PAGE_SIZE = 50
 
 
 def _message(exc: Exception) -> str:
-    if isinstance(exc, ServiceError):
-        return exc.message
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for errs in exc.error_dict.values() for e in errs for m in e.messages)
-    return " ".join(exc.messages)
+    return error_message(exc, field_sep="；")
 
 
 def _districts(user):

@@ -8,16 +8,12 @@ from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth
 from gonghui.core.api_routes import register_transitions
+from gonghui.orgs.schemas import OrgRef
 from gonghui.warnings import hot_topics, services, workflow
 from gonghui.warnings.choices import WarningKind, WarningStatus
 
 router = Router(tags=["warnings"])
 hot_router = Router(tags=["appeals"])
-
-
-class OrgRef(Schema):
-    id: int
-    name: str
 
 
 class WarningOut(Schema):

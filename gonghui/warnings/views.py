@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import ServiceError, error_message
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
 from gonghui.warnings import hot_topics, services, workflow
@@ -97,7 +97,7 @@ def step(request: HttpRequest, warning_id: int, action: str) -> HttpResponse:
             request=request,
         )
     except (ServiceError, ValidationError) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
+        text = error_message(exc)
         return _render_detail(request, warning, error=text, status=getattr(exc, "status", 400))
     messages.success(request, _("已完成：%(step)s。") % {"step": workflow.WORKFLOW.label(action)})
     return redirect("warnings:detail", warning.pk)
