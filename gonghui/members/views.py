@@ -648,8 +648,8 @@ def drive_plans(request: HttpRequest) -> HttpResponse:
             }
         )
     for row in rows:
-        row["can_edit"] = services.can_plan(request.user, row["plan"].org)
-    can_create = services.planning_orgs(request.user).exists()
+        row["can_edit"] = drives.can_plan(request.user, row["plan"].org)
+    can_create = drives.planning_orgs(request.user).exists()
     return render(
         request,
         "members/console/drives.html",
@@ -667,7 +667,7 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-def _posted_tasks(post) -> list[services.TaskInput]:
+def _posted_tasks(post) -> list[drives.TaskInput]:
     """The task rows of the plan form; a blank new row or a row marked 删除 is left out."""
     tasks = []
     for i in range(min(_int_or_none(post.get("rows")) or 0, 200)):
@@ -677,7 +677,7 @@ def _posted_tasks(post) -> list[services.TaskInput]:
         if not f["id"] and not any(f[k].strip() for k in ("number", "title", "target", "owner")):
             continue
         tasks.append(
-            services.TaskInput(
+            drives.TaskInput(
                 id=_int_or_none(f["id"]),
                 number=_int_or_none(f["number"]),
                 title=f["title"],
@@ -697,7 +697,7 @@ def _date_or_none(value: str | None) -> date | None:
 
 
 def _drive_plan_form(request: HttpRequest, plan: DrivePlan | None) -> HttpResponse:
-    orgs = services.planning_orgs(request.user).order_by("path")
+    orgs = drives.planning_orgs(request.user).order_by("path")
     if not orgs.exists():
         raise PermissionDenied
     if request.method == "POST":
@@ -711,7 +711,7 @@ def _drive_plan_form(request: HttpRequest, plan: DrivePlan | None) -> HttpRespon
         tasks = _posted_tasks(post)
         try:
             org = access.get_org_for(request.user, values["org"])
-            saved = services.save_drive_plan(
+            saved = drives.save_drive_plan(
                 actor=request.user,
                 org=org,
                 title=values["title"],
@@ -739,7 +739,7 @@ def _drive_plan_form(request: HttpRequest, plan: DrivePlan | None) -> HttpRespon
             "org": plan.org_id if plan else None,
         }
         tasks = [
-            services.TaskInput(
+            drives.TaskInput(
                 id=t.pk,
                 number=t.number,
                 title=t.title,
@@ -750,7 +750,7 @@ def _drive_plan_form(request: HttpRequest, plan: DrivePlan | None) -> HttpRespon
             for t in (plan.tasks.order_by("number") if plan else [])
         ]
     rows = tasks + [
-        services.TaskInput(number=None, title="", metric="", target=None, owner="")
+        drives.TaskInput(number=None, title="", metric="", target=None, owner="")
         for _i in range(BLANK_TASK_ROWS)
     ]
     return render(
@@ -780,7 +780,7 @@ def drive_plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         access.scoped(DrivePlan.objects.select_related("org"), request.user, "org__path"),
         plan_id,
     )
-    if not services.can_plan(request.user, plan.org):
+    if not drives.can_plan(request.user, plan.org):
         raise PermissionDenied
     return _drive_plan_form(request, plan)
 
