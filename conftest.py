@@ -67,9 +67,11 @@ def _sms_log(settings, tmp_path):
 
 
 def _whole_suite(config) -> bool:
-    # Only a run of everything can say a route has no matrix test anywhere.
-    args = [a for a in config.args if not a.startswith("-")]
-    whole = not args or {str(config.rootpath)} == {str(a).rstrip("/") for a in args}
+    # Only a run of everything can say a route has no matrix test anywhere: no paths
+    # given (pytest then runs ``testpaths``), or exactly those paths, and no -k / -m.
+    testpaths = set(config.getini("testpaths"))
+    given = {str(a).rstrip("/") for a in config.args}
+    whole = config.args_source != pytest.Config.ArgsSource.ARGS or given in (testpaths, {"."})
     return whole and not config.option.keyword and not config.option.markexpr
 
 
