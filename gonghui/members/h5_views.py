@@ -15,6 +15,7 @@ from gonghui.accounts.worker_session import worker_required
 from gonghui.core import audit, pii
 from gonghui.core.errors import ServiceError
 from gonghui.core.errors import error_message as _message
+from gonghui.core.workdays import SHANGHAI
 from gonghui.members import api as members_api
 from gonghui.members import services
 from gonghui.members.choices import ApplicationStatus, MemberStatus
@@ -83,7 +84,7 @@ def me(request: HttpRequest, worker: Worker) -> HttpResponse:
     due = app.get("due_at")
     help_text = STATUS_HELP[state["status"]] % {
         "org": (app.get("union") or {}).get("name", org) if state["status"] == "pending" else org,
-        "due": due.astimezone(services.SHANGHAI).strftime("%Y-%m-%d") if due else "",
+        "due": due.astimezone(SHANGHAI).strftime("%Y-%m-%d") if due else "",
         "reason": app.get("reason", ""),
     }
     return render(
