@@ -23,7 +23,7 @@ bench: pdf-deps install-dev static messages
 
 # Quality of triage, knowledge search and early warning on held-out real and replayed data.
 eval: install-dev
-	@scripts/with-throwaway-postgres $(BIN)/python -m gonghui.triage.evaluate
+	@scripts/with-throwaway-postgres $(BIN)/python -m benchmarks.evaluate
 
 # A multi-node topology on loopback (docs/scaling.md): nginx, app nodes, task workers,
 # PostgreSQL primary + streaming replica, pgbouncer. APPS=2 WORKERS=2 by default.

@@ -74,3 +74,36 @@ def _fresh_holiday_schedule():
     from gonghui.core import workdays
 
     workdays._cache.clear()
+
+
+def _whole_suite(config) -> bool:
+    # Only a run of everything can say a route has no matrix test anywhere: no paths
+    # given (pytest then runs ``testpaths``), or exactly those paths, and no -k / -m.
+    testpaths = set(config.getini("testpaths"))
+    given = {str(a).rstrip("/") for a in config.args}
+    whole = config.args_source != pytest.Config.ArgsSource.ARGS or given in (testpaths, {"."})
+    return whole and not config.option.keyword and not config.option.markexpr
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the whole-suite run when an API route or console page has no matrix test."""
+    import json
+    import os
+
+    from gonghui.core.testing import MATRIX_COVERED
+    from gonghui.route_matrix import uncovered
+
+    if os.environ.get("GONGHUI_MATRIX_DUMP"):  # for updating KNOWN_GAPS after a full run
+        with open(os.environ["GONGHUI_MATRIX_DUMP"], "w") as f:
+            json.dump(sorted(MATRIX_COVERED), f, ensure_ascii=False, indent=0)
+    if exitstatus != 0 or not _whole_suite(session.config):
+        return
+
+    missing, stale = uncovered(MATRIX_COVERED)
+    if missing or stale:
+        lines = [f"  no permission-matrix test: {m} {p}" for m, p in missing]
+        lines += [f"  covered now, remove from KNOWN_GAPS: {m} {p}" for m, p in stale]
+        session.config.get_terminal_writer().line(
+            "route matrix check (gonghui/route_matrix.py):\n" + "\n".join(lines), red=True
+        )
+        session.exitstatus = 1

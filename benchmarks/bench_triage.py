@@ -157,6 +157,7 @@ def measure() -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from gonghui.appeals import routing
     from gonghui.knowledge import search
     from gonghui.knowledge.importer import import_laws
     from gonghui.knowledge.models import Article
@@ -172,8 +173,8 @@ def measure() -> dict:
         r.text for r in data.synthetic_rows()
     ]
     for t in texts[:20]:  # warm the gazetteer, the enterprise names and jieba
-        services.triage(t)
-    from gonghui.triage.text import words
+        routing.triage(t)
+    from gonghui.core.text import words
 
     # Rounds of the whole text set, analyse and the bare segmenter taking turns so a
     # noisy neighbour slows both alike; the median round is reported (and the range).
@@ -183,7 +184,7 @@ def measure() -> dict:
         jieba_rounds.append(per_second(words, texts))
     analyse_per_s = percentile(sorted(analyse_rounds), 50)
     jieba_per_s = percentile(sorted(jieba_rounds), 50)
-    triage_per_s = per_second(services.triage, texts)
+    triage_per_s = per_second(routing.triage, texts)
     city = registry_rounds(texts)
     search.search("工资", limit=10)
     times = []

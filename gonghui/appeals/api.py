@@ -18,20 +18,17 @@ from gonghui.appeals import metrics, services, tracking, workflow
 from gonghui.appeals.choices import Category, Status
 from gonghui.appeals.models import Appeal
 from gonghui.core import pii
+from gonghui.core.api_routes import register_transitions
 from gonghui.core.audit import client_ip
 from gonghui.core.errors import ServiceError
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Org, StaffRole
+from gonghui.orgs.schemas import OrgRef
 
 router = Router(tags=["appeals"])
 staff_auth = staff_user_auth
 intake_auth = [OrgApiKey(), WorkerBearer()]
-
-
-class OrgRef(Schema):
-    id: int
-    name: str
 
 
 class DeadlinesOut(Schema):
@@ -505,22 +502,25 @@ class ActionIn(Schema):
     category: str | None = Field(None, max_length=30)
 
 
-def _action_view(action: str):
-    def view(request, appeal_id: int, payload: ActionIn | None = None):
-        appeal = services.access_appeal(request.auth, appeal_id)
-        data = payload.dict(exclude_none=True) if payload else {}
-        appeal = services.act(appeal, action, actor=request.auth, request=request, **data)
-        appeal = services.access_appeal(request.auth, appeal.pk) if action != "return" else appeal
-        return appeal_out(appeal, request.auth, request, detail=True)
-
-    view.__name__ = f"appeal_{action.replace('/', '_')}"
-    return view
+def _action_out(request, action: str, appeal: Appeal) -> dict:
+    # A returned appeal has left the handler's scope: answer with the copy in hand.
+    if action != "return":
+        appeal = services.access_appeal(request.auth, appeal.pk)
+    return appeal_out(appeal, request.auth, request, detail=True)
 
 
-for _action in services.ACTIONS:
-    router.post(
-        f"/{{int:appeal_id}}/{_action}",
-        response=AppealDetail,
-        auth=staff_auth,
-        summary=f"Appeal action: {_action}",
-    )(_action_view(_action))
+register_transitions(
+    router,
+    workflow.WORKFLOW,
+    get=services.access_appeal,
+    act=services.act,
+    respond=_action_out,
+    response=AppealDetail,
+    payload=ActionIn,
+    payload_required=False,
+    auth=staff_auth,
+    id_name="appeal_id",
+    # Evaluation and reopening are the worker's (or a callback's), not POST actions.
+    actions=[a for a in workflow.WORKFLOW.actions if a in services.ACTIONS],
+    summary="Appeal action: {action}",
+)

@@ -13,3 +13,7 @@ class AppealsConfig(AppConfig):
         from gonghui.core.calendars import register_recount
 
         register_recount("appeals", _("诉求工单"))(recount_deadlines)
+
+        from gonghui.appeals.metrics import register_rates
+
+        register_rates()

@@ -252,3 +252,19 @@ def ranking(orgs: list[Org], start: date, end: date, *, min_volume: int = MIN_VO
     for row in apart:
         row["rank"] = None
     return ranked + apart
+
+
+def register_rates() -> None:
+    """Register the three rates (响应率, 解决率, 满意率) with the dashboards' registry."""
+    from django.utils.translation import gettext_lazy as _
+
+    from gonghui.core import metrics
+
+    for key, attr, label in (
+        ("appeals_response_rate", "response_rate", _("响应率")),
+        ("appeals_resolution_rate", "resolution_rate", _("解决率")),
+        ("appeals_satisfaction_rate", "satisfaction_rate", _("满意率")),
+    ):
+        metrics.register(key, label, kind=metrics.RATE, app="appeals")(
+            lambda org, start, end, attr=attr: getattr(for_org(org, start, end), attr)
+        )

@@ -11,6 +11,7 @@ from gonghui.appeals.choices import Category, RouteTarget
 from gonghui.appeals.models import RoutingRule
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Enterprise, Org
+from gonghui.triage import services as triage_services
 
 DEFAULT_RULES = [
     # (priority, category, target, auto_dispatch, note)
@@ -45,15 +46,11 @@ class Route:
 
 def _street_of(org: Org | None) -> Org | None:
     """Return the street federation an org lies under (or is)."""
-    while org is not None and org.kind not in (OrgKind.STREET, OrgKind.DISTRICT, OrgKind.CITY):
-        org = org.parent
-    return org if org is not None and org.kind == OrgKind.STREET else None
+    return org.ancestor_of_kind(OrgKind.STREET) if org is not None else None
 
 
 def _district_of(org: Org | None) -> Org | None:
-    while org is not None and org.kind != OrgKind.DISTRICT:
-        org = org.parent
-    return org
+    return org.ancestor_of_kind(OrgKind.DISTRICT) if org is not None else None
 
 
 def _target(
@@ -106,3 +103,23 @@ def route(
 from gonghui.triage.rules import CATEGORY_KEYWORDS  # noqa: E402
 
 __all__ = ["CATEGORY_KEYWORDS", "DEFAULT_RULES", "Route", "route"]
+
+
+def triage(text: str, *, lat=None, lng=None, crs: str = "wgs84") -> triage_services.Result:
+    """Return triage's ``analyse`` plus the org this routing table would send the appeal
+    to (triage reads text; where an appeal goes is the appeals app's)."""
+    result = triage_services.analyse(text, lat=lat, lng=lng, crs=crs)
+    enterprise = None
+    if result.employer and result.employer["enterprise_id"]:
+        enterprise = (
+            Enterprise.objects.select_related("union", "street")
+            .filter(pk=result.employer["enterprise_id"])
+            .first()
+        )
+    street = Org.objects.filter(pk=result.street["id"]).first() if result.street else None
+    district = Org.objects.filter(pk=result.district["id"]).first() if result.district else None
+    found = route(category=result.category, enterprise=enterprise, street=street, district=district)
+    org = found.assigned_org or found.dispatcher_org
+    result.suggested_org = {"id": org.pk, "name": org.name}
+    result.enterprise = enterprise
+    return result

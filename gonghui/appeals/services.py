@@ -1,4 +1,5 @@
-"""Every write to an appeal: intake and each transition of the state machine.
+"""Every write to an appeal after intake (``intake.py``): each transition of the state
+machine, the evaluation, tracking and callbacks.
 
 Each service runs in one transaction that locks the appeal row, checks the state
 machine (409) and the actor's role (403), changes the appeal, writes its timeline
@@ -6,270 +7,46 @@ event and queues any notification through the outbox, and refreshes the roll-up.
 """
 
 import hashlib
-from dataclasses import dataclass
-from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.appeals import attachments, deadlines, metrics, routing, workflow
+from gonghui.appeals import deadlines, metrics, workflow
+from gonghui.appeals.access import access_appeal as access_appeal  # re-exported
+from gonghui.appeals.access import visible_appeals as visible_appeals
 from gonghui.appeals.choices import (
     Category,
-    Channel,
     ExtensionStatus,
     Kind,
     Satisfaction,
     Status,
-    Urgency,
 )
 from gonghui.appeals.models import Appeal, AppealEvent, CallbackTask, Extension
-from gonghui.core import audit, pii
-from gonghui.core.errors import ServiceError
+from gonghui.core import audit
+from gonghui.core.errors import Conflict, UnknownAction
+from gonghui.core.errors import Forbidden as Forbidden  # re-exported: callers catch it here
 from gonghui.core.models import Notice
 from gonghui.core.outbox import queue_sms
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind, Role
-from gonghui.orgs.geo import locate
-from gonghui.orgs.models import Enterprise, Org, StaffRole
-from gonghui.orgs.services import validate_uscc
-from gonghui.triage import places
+from gonghui.orgs.models import Org, StaffRole
 from gonghui.triage import services as triage
 
-TEXT_MIN, TEXT_MAX = 10, 4000
+
+def __getattr__(name: str):
+    """Intake moved to ``intake.py``; the names callers used here still resolve (a module
+    attribute looked up lazily, because intake imports this module's helpers)."""
+    if name in _INTAKE_NAMES:
+        from gonghui.appeals import intake
+
+        return getattr(intake, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class Conflict(ServiceError):
-    status = 409
-
-
-class Forbidden(ServiceError):
-    status = 403
-
-
-# --- intake ------------------------------------------------------------------------------
-
-
-@dataclass
-class Intake:
-    """What a channel hands in; validated by ``create_appeal`` before anything is stored."""
-
-    text: str
-    phone: str
-    channel: str = Channel.HOTLINE
-    kind: str | None = None
-    category: str | None = None
-    urgency: str | None = None
-    name: str = ""
-    anonymous: bool = False
-    address: str = ""
-    lat: float | None = None
-    lng: float | None = None
-    crs: str = "wgs84"
-    employer_name: str = ""
-    employer_uscc: str = ""
-    # Set when the channel already knows who handles it (a station's owner org for a
-    # problem reported at that station): routing then dispatches straight there.
-    to_org: Org | None = None
-
-
-def _choice(value, choices, code: str, message: str):
-    if value in (None, ""):
-        return None
-    if value not in choices.values:
-        raise ValidationError(message, code=code)
-    return value
-
-
-def next_ticket_no(day: date) -> str:
-    """Return the next ticket number of ``day``; gap-free because the counter row is
-    locked until the intake transaction commits (and rolls back with it)."""
-    with connection.cursor() as cursor:
-        # One upsert in place of get_or_create + SELECT FOR UPDATE + UPDATE: the row
-        # stays locked by the UPDATE until commit, so numbers are still gap-free.
-        cursor.execute(
-            "INSERT INTO appeals_ticketcounter (day, last) VALUES (%s, 1) "
-            "ON CONFLICT (day) DO UPDATE SET last = appeals_ticketcounter.last + 1 RETURNING last",
-            [day],
-        )
-        (last,) = cursor.fetchone()
-    return f"12351-{day:%Y%m%d}-{last:06d}"
-
-
-def _match_enterprise(name: str, uscc: str) -> Enterprise | None:
-    # Org boundaries (GeoJSON) are never needed here and cost more to decode than the query.
-    enterprises = Enterprise.objects.select_related("union", "street").defer(
-        "union__boundary", "street__boundary"
-    )
-    if uscc:
-        return enterprises.filter(uscc=uscc).first()
-    if name:
-        return enterprises.filter(name=name).first()
-    return None
-
-
-def create_appeal(
-    intake: Intake,
-    *,
-    actor=None,
-    actor_label: str = "",
-    worker=None,
-    idempotency_key: str | None = None,
-    files=None,
-    request=None,
-) -> tuple[Appeal, bool]:
-    """Validate and store an appeal, route it, and dispatch it when routing is confident.
-
-    Returns ``(appeal, created)``; the same idempotency key returns the same appeal.
-    Nothing is stored when anything is invalid.
-    """
-    if idempotency_key:
-        existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing, False
-    text = (intake.text or "").strip()
-    if not TEXT_MIN <= len(text) <= TEXT_MAX:
-        raise ValidationError(
-            _("请用%(min)d到%(max)d个字描述您的问题。") % {"min": TEXT_MIN, "max": TEXT_MAX},
-            code="invalid_text",
-        )
-    phone = pii.normalize_phone(intake.phone)
-    channel = (
-        _choice(intake.channel, Channel, "invalid_channel", _("渠道不正确。")) or Channel.HOTLINE
-    )
-    kind = _choice(intake.kind, Kind, "invalid_kind", _("诉求类型不正确。"))
-    category = _choice(intake.category, Category, "invalid_category", _("诉求分类不正确。"))
-    urgency = _choice(intake.urgency, Urgency, "invalid_urgency", _("紧急程度不正确。"))
-    uscc = validate_uscc(intake.employer_uscc) if intake.employer_uscc.strip() else ""
-    name = (intake.name or "").strip()[:40]
-    address = (intake.address or "").strip()[:200]
-    employer_name = (intake.employer_name or "").strip()[:150]
-    lat = lng = None
-    district = street = None
-    if intake.lat is not None or intake.lng is not None:
-        if intake.lat is None or intake.lng is None:
-            raise ValidationError(_("请同时提供经度和纬度。"), code="invalid_coordinates")
-        where = locate(intake.lat, intake.lng, intake.crs)
-        if not where.inside_beijing:
-            raise ValidationError(
-                _("该位置不在北京市范围内，请确认定位或输入北京市内的地址。"),
-                code="outside_beijing",
-            )
-        lat, lng = where.lat, where.lng
-        orgs = Org.objects.defer("boundary")
-        district = orgs.get(pk=where.district.org_id) if where.district else None
-        street = orgs.get(pk=where.street.org_id) if where.street else None
-
-    checked_files = attachments.check_files(files)
-    # Triage fills what the caller left out: category, kind and urgency from the text,
-    # the employer named in it, and the place named in the address or the text.
-    found = triage.analyse(text)
-    triage_category = ""
-    if category is None:
-        category = triage_category = found.category
-    kind = kind or found.kind
-    urgency = urgency or found.urgency
-    enterprise = _match_enterprise(employer_name, uscc)
-    if enterprise is None and not (employer_name or uscc) and found.employer:
-        employer_name = found.employer["name"][:150]
-        if found.employer["enterprise_id"]:
-            enterprise = (
-                Enterprise.objects.select_related("union", "street")
-                .defer("union__boundary", "street__boundary")
-                .filter(pk=found.employer["enterprise_id"])
-                .first()
-            )
-    place_from_text = False
-    if district is None and street is None:
-        place = places.find(address) if address else None
-        if place is not None and place.district is not None:
-            district_id, street_id = place.district[0], place.street[0] if place.street else None
-        elif found.district is not None:  # triage already read the place in the text
-            district_id, street_id = found.district["id"], (found.street or {}).get("id")
-        else:
-            district_id = street_id = None
-        if district_id is not None:
-            orgs = Org.objects.defer("boundary")
-            district = orgs.filter(pk=district_id).first()
-            street = orgs.filter(pk=street_id).first() if street_id else None
-            place_from_text = True
-    if street is None and enterprise is not None and district is None:
-        street = enterprise.street
-    if district is None and street is not None:
-        district = Org.objects.defer("boundary").filter(pk=street.parent_id).first()
-    if intake.to_org is not None:
-        route = routing.direct(intake.to_org)
-    else:
-        route = routing.route(
-            category=category, enterprise=enterprise, street=street, district=district
-        )
-
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            appeal = Appeal.objects.create(
-                ticket_no=next_ticket_no(timezone.localdate(now)),
-                channel=channel,
-                kind=kind,
-                category=category,
-                urgency=urgency,
-                text=text,
-                worker=worker,
-                phone=phone,
-                name=name,
-                anonymous=bool(intake.anonymous),
-                address=address,
-                lat=lat,
-                lng=lng,
-                district=district,
-                street=street,
-                employer_name=employer_name or (enterprise.name if enterprise else ""),
-                employer_uscc=uscc,
-                enterprise=enterprise,
-                grassroots_union=route.grassroots_union,
-                dispatcher_org=route.dispatcher_org,
-                route_note=route.note,
-                triage_category=triage_category,
-                triage_confidence=found.confidence if triage_category else None,
-                needs_review=bool(triage_category) and found.needs_review,
-                suggested_org=route.assigned_org or route.dispatcher_org,
-                idempotency_key=idempotency_key or None,
-            )
-            attachments.store(appeal, checked_files)
-            _event(
-                appeal,
-                "receive",
-                actor=actor,
-                actor_label=actor_label or channel,
-                to_status=Status.RECEIVED,
-                note="",
-            )
-            queue_sms(
-                phone,
-                _(
-                    "【北京市总工会】您的诉求已受理，工单号%(ticket)s。可凭工单号和手机号后四位查询办理进度。"
-                )
-                % {"ticket": appeal.ticket_no},
-            )
-            # A place read from words is less sure than a point or a registered employer:
-            # for an enquiry (usually answered at once by the operator) it only suggests.
-            if route.assigned_org is not None and not (kind == Kind.ENQUIRY and place_from_text):
-                _dispatch(
-                    appeal, route.assigned_org, actor=None, actor_label="system", note=route.note
-                )
-            audit.record(
-                "appeal.create", actor=actor, actor_label=actor_label, obj=appeal, request=request
-            )
-    except IntegrityError:
-        # Two requests with one idempotency key raced: the other one stored it.
-        if idempotency_key:
-            existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return existing, False
-        raise
-    return appeal, True
+_INTAKE_NAMES = {"Intake", "create_appeal", "next_ticket_no", "TEXT_MIN", "TEXT_MAX"}
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -306,33 +83,15 @@ def _event(
     )
 
 
-def _role_org(appeal: Appeal, where: str) -> Org | None:
-    return appeal.dispatcher_org if where == "dispatcher" else appeal.assigned_org
-
-
 def check_allowed(appeal: Appeal, action: str, actor) -> None:
-    """Raise Conflict (409) if the status forbids the action, Forbidden (403) if the role does."""
-    t = workflow.TRANSITIONS[action]
-    if appeal.status not in t.sources:
-        raise Conflict(
-            _("当前状态（%(status)s）不能进行“%(action)s”操作。")
-            % {"status": Status(appeal.status).label, "action": t.label},
-            code="invalid_transition",
-        )
-    org = _role_org(appeal, t.where)
-    if org is None:
-        raise Conflict(_("该诉求尚未派单，不能进行此操作。"), code="invalid_transition")
-    if t.where == "above_assigned":
-        ancestors = access.ancestor_paths(org.path)[:-1]
-        roles = set(
-            StaffRole.objects.filter(user=actor, org__path__in=ancestors).values_list(
-                "role", flat=True
-            )
-        )
-    else:
-        roles = access.roles_over(actor, org)
-    if not roles & workflow.allowed_roles(action, return_count=appeal.return_count):
-        raise Forbidden(_("您的岗位不能对该诉求进行此操作。"), code="forbidden_role")
+    """Raise Conflict (409) if the status forbids the action, Forbidden (403) if the role
+    does: the appeal's ``WORKFLOW`` table decides both."""
+    workflow.WORKFLOW.check(appeal, action, actor)
+
+
+def _target(action: str) -> str:
+    """Return the status the table moves an appeal to by ``action``."""
+    return workflow.TRANSITIONS[action].target
 
 
 def _lock(appeal: Appeal) -> Appeal:
@@ -362,7 +121,7 @@ def _dispatch(appeal: Appeal, to_org: Org, *, actor, actor_label: str = "", note
     old_keys = metrics.keys_of(appeal)
     due = deadlines.compute(now, urgency=appeal.urgency, category=appeal.category)
     from_status = appeal.status
-    appeal.status = Status.DISPATCHED
+    appeal.status = _target("dispatch")
     appeal.assigned_org = to_org
     appeal.dispatched_at = now
     appeal.accept_by, appeal.contact_by, appeal.resolve_by = (
@@ -415,10 +174,10 @@ def act(appeal: Appeal, action: str, *, actor, request=None, **data) -> Appeal:
     """Perform ``action`` on ``appeal`` as ``actor``; the one entry point for staff actions."""
     handler = ACTIONS.get(action)
     if handler is None:
-        raise ServiceError(_("未知的操作。"), code="unknown_action", status=404)
+        raise UnknownAction(_("未知的操作。"), code="unknown_action")
     with transaction.atomic():
         appeal = _lock(appeal)
-        check_allowed(appeal, action, actor)
+        workflow.WORKFLOW.check(appeal, action, actor)
         old_keys = metrics.keys_of(appeal)
         from_status = appeal.status
         note = handler(appeal, actor=actor, **data)
@@ -473,7 +232,7 @@ def _do_recategorise(appeal, *, actor, category=None, **_ignored):
 
 
 def _do_accept(appeal, *, actor, **_ignored):
-    appeal.status = Status.ACCEPTED
+    appeal.status = _target("accept")
     appeal.accepted_at = timezone.now()
     _save(appeal, "status", "accepted_at")
     return ""
@@ -489,7 +248,7 @@ def _do_return(appeal, *, actor, reason=None, **_ignored):
             % {"n": appeal.return_count},
             code="return_limit",
         )
-    appeal.status = Status.RECEIVED
+    appeal.status = _target("return")
     appeal.return_count = F("return_count") + 1
     appeal.assigned_org = None
     appeal.accept_by = appeal.contact_by = appeal.resolve_by = None
@@ -500,7 +259,7 @@ def _do_return(appeal, *, actor, reason=None, **_ignored):
 
 def _do_contact(appeal, *, actor, note=None, **_ignored):
     note = _required(note, "note_required", _("请记录与职工联系的情况。"))
-    appeal.status = Status.IN_PROGRESS
+    appeal.status = _target("contact")
     appeal.contacted_at = timezone.now()
     _save(appeal, "status", "contacted_at")
     return note
@@ -516,7 +275,7 @@ def _resolution_sms(appeal):
 
 def _do_resolve(appeal, *, actor, reply=None, **_ignored):
     appeal.reply = _required(reply, "reply_required", _("请填写给职工的答复。"), 4000)
-    appeal.status = Status.RESOLVED
+    appeal.status = _target("resolve")
     appeal.resolved_at = timezone.now()
     _save(appeal, "status", "reply", "resolved_at")
     _resolution_sms(appeal)
@@ -527,7 +286,7 @@ def _do_answer_directly(appeal, *, actor, answer=None, **_ignored):
     if appeal.kind != Kind.ENQUIRY:
         raise Conflict(_("只有咨询类诉求可以直接答复。"), code="not_an_enquiry")
     appeal.reply = _required(answer, "answer_required", _("请填写答复内容。"), 4000)
-    appeal.status = Status.RESOLVED
+    appeal.status = _target("answer_directly")
     appeal.resolved_at = timezone.now()
     _save(appeal, "status", "reply", "resolved_at")
     _resolution_sms(appeal)
@@ -603,7 +362,7 @@ def _do_merge(appeal, *, actor, into_id=None, **_ignored):
         ) from exc
     if main.pk == appeal.pk or not main.is_open:
         raise ValidationError(_("只能并入另一件仍在办理中的工单。"), code="invalid_merge")
-    appeal.status = Status.MERGED
+    appeal.status = _target("merge")
     appeal.merged_into = main
     _save(appeal, "status", "merged_into")
     _event(main, "merged_from", actor=actor, note=appeal.ticket_no, public=False)
@@ -665,13 +424,13 @@ def evaluate(
         from_status = appeal.status
         fields = ["eval_resolved", "eval_satisfaction", "eval_comment", "evaluated_at", "status"]
         if resolved or appeal.assigned_org is None:
-            appeal.status = Status.CLOSED
+            appeal.status = _target("evaluate")
             appeal.closed_at = now
             fields.append("closed_at")
             action = "evaluate"
         else:
             due = deadlines.compute(now, urgency=appeal.urgency, category=appeal.category)
-            appeal.status = Status.ACCEPTED
+            appeal.status = _target("reopen")
             appeal.reopen_count += 1
             appeal.contact_by, appeal.resolve_by = due.contact_by, due.resolve_by
             appeal.contacted_at = None
@@ -709,28 +468,6 @@ def evaluate(
 # --- access and tracking -------------------------------------------------------------------------
 
 
-def visible_appeals(principal):
-    """Appeals whose dispatcher or handling org lies in the principal's subtree."""
-    q = access.scope_q(principal, "dispatcher_org__path") | access.scope_q(
-        principal, "assigned_org__path"
-    )
-    return Appeal.objects.filter(q)
-
-
-def access_appeal(principal, pk) -> Appeal:
-    from django.http import Http404
-
-    try:
-        return (
-            visible_appeals(principal)
-            .select_related("assigned_org", "dispatcher_org")
-            .defer("assigned_org__boundary", "dispatcher_org__boundary")
-            .get(pk=pk)
-        )
-    except (Appeal.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
 def find_for_tracking(ticket_no: str, phone_last4: str) -> Appeal | None:
     """Return the appeal only if ticket number and the phone's last 4 digits both match."""
     ticket_no = (ticket_no or "").strip()
@@ -756,7 +493,7 @@ def record_callback(
     appeal: Appeal, *, actor, resolved: bool, satisfaction: str, comment: str = ""
 ) -> Appeal:
     """An operator records the worker's answer on a callback (回访)."""
-    check_allowed(appeal, "evaluate", actor)
+    workflow.WORKFLOW.check(appeal, "evaluate", actor)
     appeal = evaluate(
         appeal,
         resolved=resolved,

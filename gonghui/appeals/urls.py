@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.appeals import views
+from gonghui.appeals import dashboard_views, views
 
 app_name = "appeals"
 urlpatterns = [
@@ -9,9 +9,9 @@ urlpatterns = [
     path("new/lookup/", views.intake_lookup, name="intake_lookup"),
     path("callbacks/", views.callbacks, name="callbacks"),
     path("callbacks/<int:appeal_id>/", views.callback_record, name="callback_record"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("dashboard/map.json", views.dashboard_map, name="dashboard_map"),
-    path("export.xlsx", views.export_xlsx, name="export"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/map.json", dashboard_views.dashboard_map, name="dashboard_map"),
+    path("export.xlsx", dashboard_views.export_xlsx, name="export"),
     path("<int:appeal_id>/", views.detail, name="detail"),
     path("<int:appeal_id>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     # Actions keep the workflow's names, "extension/approve" included.

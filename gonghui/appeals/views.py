@@ -1,5 +1,5 @@
 """Staff console pages for appeals: intake, queues, one appeal with its actions, callbacks
-(回访), and the supervisor dashboard with its Excel export.
+(回访); the supervisor dashboard and its Excel export are ``dashboard_views.py``.
 
 Views stay thin: every appeal comes through ``services.visible_appeals`` or
 ``services.access_appeal`` (outside the user's scope is a 404), and every change goes
@@ -9,7 +9,6 @@ through ``services``. A refused action changes nothing and is shown as a message
 import hashlib
 import re
 import uuid
-from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +21,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
-    JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,17 +30,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.appeals import export, forms, metrics, services, workflow
+from gonghui.appeals import duplicates, forms, routing, services, workflow
 from gonghui.appeals.choices import OPEN_STATUSES, Category, ExtensionStatus, Kind, Status
 from gonghui.appeals.models import Appeal, CallbackTask, Extension
-from gonghui.core import audit, pii
+from gonghui.core import pii
 from gonghui.core.errors import ServiceError
+from gonghui.core.errors import error_message as _error_text
 from gonghui.knowledge import services as knowledge
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind, Role
-from gonghui.orgs.geo import drawing_geometry
 from gonghui.orgs.models import Org, StaffRole
-from gonghui.triage import duplicates
 from gonghui.triage import services as triage
 
 INTAKE_ROLES = {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN}
@@ -104,12 +101,6 @@ def _safe_next(request: HttpRequest) -> str | None:
     return None
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(getattr(exc, "message", exc))
-
-
 # --- deadlines -------------------------------------------------------------------------------
 
 # The deadline of the step the appeal waits for: accept, then first contact, then resolve.
@@ -165,7 +156,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         answer_form = forms.AnswerForm()
     return render(
         request,
-        "appeals/intake.html",
+        "appeals/console/intake.html",
         _context(
             request,
             section="intake",
@@ -247,7 +238,7 @@ def intake_lookup(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             state = "invalid"
     earlier = list(visible.filter(phone_hash=phone_hash)[:10]) if phone_hash else []
-    suggestion = triage.triage(text[: triage.TEXT_MAX]) if len(text) >= 4 else None
+    suggestion = routing.triage(text[: triage.TEXT_MAX]) if len(text) >= 4 else None
     found_employer = suggestion.employer if suggestion else None
     likely = duplicates.find(
         visible,
@@ -261,7 +252,7 @@ def intake_lookup(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "appeals/_lookup.html",
+        "appeals/console/_lookup.html",
         {
             "state": state,
             "earlier": earlier,
@@ -274,7 +265,7 @@ def intake_lookup(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The similarity measure lives with duplicate detection (gonghui.triage.duplicates).
+# The similarity measure lives with duplicate detection (gonghui.appeals.duplicates).
 similarity = duplicates.similarity
 
 
@@ -347,7 +338,7 @@ def queues(request: HttpRequest) -> HttpResponse:
     counts = {name: _tab_queryset(name, request, now).count() for name, _label in TABS}
     return render(
         request,
-        "appeals/queues.html",
+        "appeals/console/queues.html",
         _context(
             request,
             section="queues",
@@ -465,7 +456,7 @@ def _render_detail(
         callback_form = forms.CallbackForm()
     return render(
         request,
-        "appeals/detail.html",
+        "appeals/console/detail.html",
         _context(
             request,
             section="queues",
@@ -585,7 +576,7 @@ def callbacks(request: HttpRequest) -> HttpResponse:
         # One form per row: ids must stay unique on the page.
         task.form = forms.CallbackForm(auto_id=f"id_cb{task.appeal_id}_%s")
     return render(
-        request, "appeals/callbacks.html", _context(request, section="callbacks", page=page)
+        request, "appeals/console/callbacks.html", _context(request, section="callbacks", page=page)
     )
 
 
@@ -606,180 +597,3 @@ def callback_record(request: HttpRequest, appeal_id: int) -> HttpResponseRedirec
                 request, _("已记录 %(ticket)s 的回访。") % {"ticket": appeal.ticket_no}
             )
     return redirect(_safe_next(request) or reverse("appeals:callbacks"))
-
-
-# --- dashboard ---------------------------------------------------------------------------------
-
-
-def _top_org(request: HttpRequest) -> Org:
-    """The highest org where the user supervises: the dashboard's subject."""
-    paths = [p for _o, role, p in _staff_roles(request) if role in DASHBOARD_ROLES]
-    org = Org.objects.filter(path__in=paths).defer("boundary").order_by("depth", "path").first()
-    if org is None:
-        raise Http404
-    return org
-
-
-def _ranking(request: HttpRequest, kind: str, start: date, end: date) -> list[dict]:
-    orgs = list(
-        access.visible_orgs(request.user).filter(kind=kind).defer("boundary").order_by("path")
-    )
-    return metrics.ranking(orgs, start, end)
-
-
-def _months_back(end: date, n: int) -> list[tuple[date, date]]:
-    """Return (first day, last day capped at ``end``) of the n months up to ``end``'s month."""
-    months = []
-    year, month = end.year, end.month
-    for _i in range(n):
-        first = date(year, month, 1)
-        nxt = date(year + (month == 12), month % 12 + 1, 1)
-        months.append((first, min(nxt - timedelta(days=1), end)))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return months[::-1]
-
-
-def _points(score: float | None) -> float | None:
-    return None if score is None else round(score * 100, 1)
-
-
-def _pct(rates: metrics.Rates) -> dict[str, str]:
-    """Rates as percentages with one decimal, the score as points; a dash when unknown."""
-
-    def show(value: float | None, suffix: str = "%") -> str:
-        return "—" if value is None else f"{value * 100:.1f}{suffix}"
-
-    return {
-        "response": show(rates.response_rate),
-        "resolution": show(rates.resolution_rate),
-        "satisfaction": show(rates.satisfaction_rate),
-        "score": show(rates.score, ""),
-    }
-
-
-CHART_LIMIT = 30  # bars per ranking chart; the table lists every ranked org
-
-
-def _level(key: str, title: str, rows: list[dict]) -> dict:
-    for row in rows:
-        row["pct"] = _pct(row["rates"])
-    ranked = [r for r in rows if not r["insufficient_volume"]]
-    return {
-        "key": key,
-        "title": title,
-        "ranked": ranked,
-        "apart": [r for r in rows if r["insufficient_volume"]],
-        "chart": {
-            "names": [r["org"].display_name for r in ranked[:CHART_LIMIT]],
-            "scores": [_points(r["rates"].score) for r in ranked[:CHART_LIMIT]],
-        },
-    }
-
-
-@login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The three rates and score of the user's top org, rankings, trend, map and counts."""
-    _require(request, DASHBOARD_ROLES)
-    top = _top_org(request)
-    period = forms.PeriodForm(request.GET if request.GET else None)
-    start, end = period.period()
-    rates = metrics.for_org(top, start, end)
-    levels = [
-        _level("districts", _("区级排名"), _ranking(request, OrgKind.DISTRICT, start, end)),
-        _level("streets", _("街道（乡镇）排名"), _ranking(request, OrgKind.STREET, start, end)),
-    ]
-    trend = [(first, metrics.for_org(top, first, last)) for first, last in _months_back(end, 6)]
-    chart = {
-        **{level["key"]: level["chart"] for level in levels},
-        "trend": {
-            "months": [f"{first:%Y-%m}" for first, _r in trend],
-            "scores": [_points(r.score) for _f, r in trend],
-        },
-    }
-    visible = services.visible_appeals(request.user)
-    has_map = (
-        access.visible_orgs(request.user)
-        .filter(kind=OrgKind.DISTRICT)
-        .exclude(boundary=None)
-        .exists()
-    )
-    return render(
-        request,
-        "appeals/dashboard.html",
-        _context(
-            request,
-            section="dashboard",
-            top=top,
-            period=period,
-            start=start,
-            end=end,
-            rates=rates,
-            pct=_pct(rates),
-            levels=levels,
-            chart=chart,
-            has_map=has_map,
-            overdue_count=_overdue(visible, timezone.now()).count(),
-            supervised_count=visible.filter(status__in=OPEN_STATUSES, supervised=True).count(),
-            query=f"from={start:%Y-%m-%d}&to={end:%Y-%m-%d}",
-        ),
-    )
-
-
-@login_required
-@require_GET
-def dashboard_map(request: HttpRequest) -> JsonResponse:
-    """GeoJSON of the visible districts (simplified boundaries) with their score as value."""
-    _require(request, DASHBOARD_ROLES)
-    start, end = forms.PeriodForm(request.GET if request.GET else None).period()
-    districts = list(
-        access.visible_orgs(request.user).filter(kind=OrgKind.DISTRICT).exclude(boundary=None)
-    )
-    rows = {r["org"].pk: r for r in metrics.ranking(districts, start, end)}
-    features = []
-    for d in districts:
-        row = rows[d.pk]
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "name": d.display_name,
-                    "id": d.pk,
-                    "value": None if row["insufficient_volume"] else _points(row["rates"].score),
-                    "evaluations": row["rates"].counts["evaluations"],
-                },
-                "geometry": drawing_geometry(d),
-            }
-        )
-    return JsonResponse({"type": "FeatureCollection", "features": features})
-
-
-@login_required
-@require_GET
-def export_xlsx(request: HttpRequest) -> HttpResponse:
-    """The period's appeals in scope (phones masked) and the rates, as an Excel workbook."""
-    _require(request, DASHBOARD_ROLES)
-    top = _top_org(request)
-    start, end = forms.PeriodForm(request.GET if request.GET else None).period()
-    appeals = _with_orgs(
-        services.visible_appeals(request.user).filter(created_at__date__range=(start, end))
-    ).order_by("created_at", "pk")
-    top_row = {"org": top, "rates": metrics.for_org(top, start, end)}
-    rates = [
-        top_row,
-        *_ranking(request, OrgKind.DISTRICT, start, end),
-        *_ranking(request, OrgKind.STREET, start, end),
-    ]
-    content, count = export.workbook(appeals.iterator(chunk_size=2000), rates, start=start, end=end)
-    audit.record(
-        "appeal.export",
-        actor=request.user,
-        org=top,
-        request=request,
-        **{"from": start.isoformat(), "to": end.isoformat(), "rows": count},
-    )
-    response = HttpResponse(content, content_type=export.CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="appeals-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
-    )
-    return response

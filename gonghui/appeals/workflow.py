@@ -1,162 +1,146 @@
 """The appeal state machine, in one place: which action moves which status, and who may.
 
-Services (``services.py``) perform the transitions; this module only says what is
-allowed. ``where`` names the org a role must be held at (or above):
+Declared on ``core.workflow`` (one ``Workflow`` table for every case type); services
+(``services.py``) call ``WORKFLOW.check`` and perform the transitions. ``where`` names
+the org a role must be held at (or above):
 
 - ``dispatcher``: the org whose dispatchers route the appeal (首接);
 - ``assigned``: the org handling it;
-- ``above_assigned``: strictly above the handling org (督办 comes from above).
+- ``above_assigned``: the handling org too, but the role must be held strictly above
+  it (``above=True``: 督办 comes from above).
 """
-
-from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.appeals.choices import Status
+from gonghui.core.workflow import Transition, Workflow
+from gonghui.core.workflow import t as _t
 from gonghui.orgs.choices import Role
 
 OPEN = frozenset({Status.RECEIVED, Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS})
 WORKING = frozenset({Status.ACCEPTED, Status.IN_PROGRESS})
 
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset
-    target: str | None  # None: the status does not change
-    roles: frozenset
-    where: str
-    label: object
-    public: bool = True
-
-
-def _t(action, sources, target, roles, where, label, public=True) -> Transition:
-    return Transition(action, frozenset(sources), target, frozenset(roles), where, label, public)
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        _t(
-            "dispatch",
-            {Status.RECEIVED},
-            Status.DISPATCHED,
-            {Role.DISPATCHER, Role.ADMIN},
-            "dispatcher",
-            _("已派单"),
-        ),
-        _t(
-            "recategorise",
-            {Status.RECEIVED},
-            None,
-            {Role.DISPATCHER, Role.ADMIN},
-            "dispatcher",
-            _("更正分类"),
-            public=False,
-        ),
-        _t(
-            "accept",
-            {Status.DISPATCHED},
-            Status.ACCEPTED,
-            {Role.HANDLER, Role.DISPATCHER, Role.ADMIN},
-            "assigned",
-            _("承办单位已签收"),
-        ),
-        _t(
-            "return",
-            {Status.DISPATCHED},
-            Status.RECEIVED,
-            {Role.HANDLER, Role.DISPATCHER, Role.ADMIN},
-            "assigned",
-            _("退回重新派单"),
-            public=False,
-        ),
-        _t(
-            "contact",
-            {Status.ACCEPTED},
-            Status.IN_PROGRESS,
-            {Role.HANDLER, Role.ADMIN},
-            "assigned",
-            _("已与您联系"),
-        ),
-        _t(
-            "resolve",
-            {Status.IN_PROGRESS},
-            Status.RESOLVED,
-            {Role.HANDLER, Role.ADMIN},
-            "assigned",
-            _("已办结"),
-        ),
-        _t(
-            "answer_directly",
-            {Status.RECEIVED},
-            Status.RESOLVED,
-            {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN},
-            "dispatcher",
-            _("已直接答复"),
-        ),
-        _t(
-            "extend",
-            WORKING,
-            None,
-            {Role.HANDLER, Role.ADMIN},
-            "assigned",
-            _("申请延期"),
-            public=False,
-        ),
-        _t(
-            "extension/approve",
-            WORKING,
-            None,
-            {Role.SUPERVISOR, Role.ADMIN},
-            "assigned",
-            _("延期已批准"),
-        ),
-        _t(
-            "extension/reject",
-            WORKING,
-            None,
-            {Role.SUPERVISOR, Role.ADMIN},
-            "assigned",
-            _("延期未批准"),
-            public=False,
-        ),
-        _t(
-            "supervise",
-            OPEN,
-            None,
-            {Role.SUPERVISOR, Role.ADMIN},
-            "above_assigned",
-            _("上级督办"),
-            public=False,
-        ),
-        _t(
-            "merge",
-            OPEN,
-            Status.MERGED,
-            {Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN},
-            "dispatcher",
-            _("已与同类诉求合并办理"),
-        ),
-        # Worker (or operator on callback) actions: no staff role needed for the worker.
-        _t(
-            "evaluate",
-            {Status.RESOLVED},
-            Status.CLOSED,
-            {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN},
-            "dispatcher",
-            _("已评价"),
-        ),
-        _t(
-            "reopen",
-            {Status.RESOLVED},
-            Status.ACCEPTED,
-            {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN},
-            "dispatcher",
-            _("未解决，重新办理"),
-        ),
-    ]
-}
+_TRANSITIONS: list[Transition] = [
+    _t(
+        "dispatch",
+        {Status.RECEIVED},
+        Status.DISPATCHED,
+        {Role.DISPATCHER, Role.ADMIN},
+        "dispatcher",
+        _("已派单"),
+    ),
+    _t(
+        "recategorise",
+        {Status.RECEIVED},
+        None,
+        {Role.DISPATCHER, Role.ADMIN},
+        "dispatcher",
+        _("更正分类"),
+        public=False,
+    ),
+    _t(
+        "accept",
+        {Status.DISPATCHED},
+        Status.ACCEPTED,
+        {Role.HANDLER, Role.DISPATCHER, Role.ADMIN},
+        "assigned",
+        _("承办单位已签收"),
+    ),
+    _t(
+        "return",
+        {Status.DISPATCHED},
+        Status.RECEIVED,
+        {Role.HANDLER, Role.DISPATCHER, Role.ADMIN},
+        "assigned",
+        _("退回重新派单"),
+        public=False,
+    ),
+    _t(
+        "contact",
+        {Status.ACCEPTED},
+        Status.IN_PROGRESS,
+        {Role.HANDLER, Role.ADMIN},
+        "assigned",
+        _("已与您联系"),
+    ),
+    _t(
+        "resolve",
+        {Status.IN_PROGRESS},
+        Status.RESOLVED,
+        {Role.HANDLER, Role.ADMIN},
+        "assigned",
+        _("已办结"),
+    ),
+    _t(
+        "answer_directly",
+        {Status.RECEIVED},
+        Status.RESOLVED,
+        {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN},
+        "dispatcher",
+        _("已直接答复"),
+    ),
+    _t(
+        "extend",
+        WORKING,
+        None,
+        {Role.HANDLER, Role.ADMIN},
+        "assigned",
+        _("申请延期"),
+        public=False,
+    ),
+    _t(
+        "extension/approve",
+        WORKING,
+        None,
+        {Role.SUPERVISOR, Role.ADMIN},
+        "assigned",
+        _("延期已批准"),
+    ),
+    _t(
+        "extension/reject",
+        WORKING,
+        None,
+        {Role.SUPERVISOR, Role.ADMIN},
+        "assigned",
+        _("延期未批准"),
+        public=False,
+    ),
+    _t(
+        "supervise",
+        OPEN,
+        None,
+        {Role.SUPERVISOR, Role.ADMIN},
+        "above_assigned",
+        _("上级督办"),
+        public=False,
+        above=True,
+    ),
+    _t(
+        "merge",
+        OPEN,
+        Status.MERGED,
+        {Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN},
+        "dispatcher",
+        _("已与同类诉求合并办理"),
+    ),
+    # Worker (or operator on callback) actions: no staff role needed for the worker.
+    _t(
+        "evaluate",
+        {Status.RESOLVED},
+        Status.CLOSED,
+        {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN},
+        "dispatcher",
+        _("已评价"),
+    ),
+    _t(
+        "reopen",
+        {Status.RESOLVED},
+        Status.ACCEPTED,
+        {Role.OPERATOR, Role.DISPATCHER, Role.ADMIN},
+        "dispatcher",
+        _("未解决，重新办理"),
+    ),
+]
 
 # Events that are not transitions but still belong on the timeline.
 EVENT_LABELS = {
@@ -173,6 +157,32 @@ MAX_EXTENSIONS = 2
 RETURN_DECIDERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
+def _return_deciders(appeal, tr: Transition) -> frozenset:
+    """Past the return limit a supervisor may return the appeal too (the handler's own
+    further return is refused as ``return_limit``, a 409, in the service)."""
+    if tr.action == "return" and appeal.return_count >= MAX_RETURNS:
+        return RETURN_DECIDERS
+    return frozenset()
+
+
+WORKFLOW = Workflow(
+    name="appeal",
+    transitions=_TRANSITIONS,
+    orgs={
+        "dispatcher": lambda appeal: appeal.dispatcher_org,
+        "assigned": lambda appeal: appeal.assigned_org,
+        "above_assigned": lambda appeal: appeal.assigned_org,
+    },
+    status_labels=lambda status: Status(status).label,
+    extra_roles=_return_deciders,
+    messages={
+        "no_org": _("该诉求尚未派单，不能进行此操作。"),
+        "forbidden": _("您的岗位不能对该诉求进行此操作。"),
+    },
+)
+TRANSITIONS = WORKFLOW.table
+
+
 def label(action: str) -> str:
     if action in TRANSITIONS:
         return str(TRANSITIONS[action].label)
@@ -181,12 +191,3 @@ def label(action: str) -> str:
 
 def can_apply(action: str, status: str) -> bool:
     return status in TRANSITIONS[action].sources
-
-
-def allowed_roles(action: str, *, return_count: int = 0) -> frozenset:
-    """Return the roles that may take ``action``; past the return limit a supervisor may
-    return the appeal too (the handler's own refusal is ``return_limit``, a 409)."""
-    roles = TRANSITIONS[action].roles
-    if action == "return" and return_count >= MAX_RETURNS:
-        roles = roles | RETURN_DECIDERS
-    return roles

@@ -9,7 +9,7 @@ CONSOLE_MODULES = [
     ("orgs:browser", _("组织架构")),
     ("orgs:coverage", _("对口联系")),
     ("appeals:queues", _("诉求工单")),
-    ("stations_console:index", _("服务阵地")),
+    ("stations:index", _("服务阵地")),
     ("members:applications", _("会员与建会")),
     ("knowledge:index", _("政策知识库")),
     ("warnings:index", _("预警研判")),

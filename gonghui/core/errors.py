@@ -41,6 +41,20 @@ def validation_payload(exc: ValidationError) -> dict:
     return {"detail": " ".join(exc.messages), "code": code}
 
 
+def error_message(exc: Exception, *, field_sep: str = " ", sep: str = " ") -> str:
+    """Return the words a page shows for a refusal: a ServiceError's message, a
+    ValidationError's messages (per field joined by ``field_sep``), or the text."""
+    if isinstance(exc, ServiceError):
+        return exc.message
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return field_sep.join(
+                m for errs in exc.error_dict.values() for e in errs for m in e.messages
+            )
+        return sep.join(exc.messages)
+    return str(getattr(exc, "message", exc))
+
+
 class Conflict(ServiceError):
     """The record's state does not allow the step (409): e.g. accepting a closed case."""
 

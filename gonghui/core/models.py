@@ -184,6 +184,8 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}"
+
+
 class ThrottleCounter(models.Model):
     """How often one throttled key (an IP, a phone, a ticket, an account from one IP) was
     hit in its current time window, shared by every app process (core/throttle.py)."""

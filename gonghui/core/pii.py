@@ -106,9 +106,10 @@ ROLES_NEEDING_FULL = {"operator", "dispatcher", "handler"}
 
 def needs_full(viewer, org) -> bool:
     """Whether ``viewer``'s roles at ``org`` (or above) need full personal data there."""
-    from gonghui.orgs.access import roles_over
+    # The role lookup orgs registers with core.workflow: core imports no app.
+    from gonghui.core.workflow import roles_at
 
-    return org is not None and bool(roles_over(viewer, org) & ROLES_NEEDING_FULL)
+    return org is not None and bool(roles_at(viewer, org) & ROLES_NEEDING_FULL)
 
 
 def display(obj, field: str, *, viewer, org, request=None) -> str:

@@ -1,9 +1,13 @@
 """Test helpers shared by every app: personas and the permission matrix.
 
 Later issues use ``check_matrix`` for each endpoint: give it the personas, a function
-that makes the request as one persona, and the status each persona must get.
+that makes the request as one persona, and the status each persona must get. Every
+route a matrix request reaches is recorded (``MATRIX_COVERED``); when the whole suite
+runs, the root conftest fails it if an API route or console page has no matrix test and
+is neither public (``gonghui/core/route_matrix.py``) nor a listed gap.
 """
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -87,10 +91,32 @@ def check_matrix(
     expected: Mapping[str, int],
 ) -> None:
     """Assert the HTTP status every listed persona gets; report all mismatches at once."""
-    got = {name: make_request(personas[name]).status_code for name in expected}
+    got = {}
+    for name in expected:
+        response = make_request(personas[name])
+        got[name] = response.status_code
+        record_route(response)
     assert got == dict(expected), (
         f"permission matrix mismatch: expected {dict(expected)}, got {got}"
     )
+
+
+def normalise(route: str) -> str:
+    """Write a Django route (``api/v1/x/<int:pk>``) as OpenAPI does (``/api/v1/x/{pk}``)."""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.lstrip("^").rstrip("$"))
+
+
+# (method, route) pairs that a permission-matrix request has reached in this process.
+MATRIX_COVERED: set[tuple[str, str]] = set()
+
+
+def record_route(response) -> None:
+    """Remember the route (as the URL resolver names it) and method a response answered."""
+    match = getattr(response, "resolver_match", None)
+    request = getattr(response, "request", None) or {}
+    if match is None or not match.route:
+        return
+    MATRIX_COVERED.add((request.get("REQUEST_METHOD", "GET").upper(), normalise(match.route)))
 
 
 def copy_tables_out() -> dict[str, bytes]:

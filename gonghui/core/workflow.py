@@ -82,7 +82,9 @@ class Workflow:
     ``orgs`` maps each ``where`` name to a function of the case returning an org (or
     None when the case has none yet); ``status_labels`` turns a status into words for
     the 409 message; ``extra_roles`` may widen a step's roles for one case (e.g. a
-    supervisor decides a third return of an appeal)."""
+    supervisor decides a third return of an appeal). ``messages`` may word the refusals
+    in the case type's own terms: ``conflict`` (formatted with ``status`` and
+    ``action``), ``no_org`` and ``forbidden``; the codes stay the same everywhere."""
 
     name: str
     transitions: list[Transition]
@@ -90,6 +92,7 @@ class Workflow:
     status_labels: Callable[[str], str] = str
     status_field: str = "status"
     extra_roles: Callable[[Any, Transition], frozenset] | None = None
+    messages: dict[str, Any] = field(default_factory=dict)
     table: dict[str, Transition] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -139,19 +142,34 @@ class Workflow:
         tr = self[action]
         status = self.status_of(case)
         if status not in tr.sources:
+            message = self.messages.get("conflict") or _(
+                "当前状态（%(status)s）不能进行“%(action)s”操作。"
+            )
             raise Conflict(
-                _("当前状态（%(status)s）不能进行“%(action)s”操作。")
-                % {"status": self.status_labels(status), "action": tr.label},
+                str(message) % {"status": self.status_labels(status), "action": tr.label},
                 code="invalid_transition",
             )
         if tr.where in (WORKER, SYSTEM):
             return tr
         org = self.org_for(case, tr)
         if org is None:
-            raise Conflict(_("该事项尚未明确承办单位，不能进行此操作。"), code="invalid_transition")
+            raise Conflict(
+                str(self.messages.get("no_org") or _("该事项尚未明确承办单位，不能进行此操作。")),
+                code="invalid_transition",
+            )
         if not roles_at(actor, org, strictly_above=tr.above) & self.roles_for(case, tr):
-            raise Forbidden(_("您的岗位不能对该事项进行此操作。"), code="forbidden_role")
+            raise Forbidden(
+                str(self.messages.get("forbidden") or _("您的岗位不能对该事项进行此操作。")),
+                code="forbidden_role",
+            )
         return tr
+
+    def target_of(self, action: str, case=None) -> str:
+        """Return the status ``action`` moves a case to (its current one when it stays)."""
+        tr = self[action]
+        if tr.target is None:
+            return self.status_of(case) if case is not None else ""
+        return tr.target
 
     def allowed(self, case, actor) -> list[Transition]:
         """Return the staff steps ``actor`` may take on ``case`` now, in table order."""

@@ -17,9 +17,9 @@ import bm25s
 import numpy as np
 from django.db.models import Count, Max
 
+from gonghui.core.text import words
 from gonghui.knowledge import thesaurus
 from gonghui.knowledge.models import Answer, Article
-from gonghui.triage.text import words
 
 
 @dataclass(frozen=True)

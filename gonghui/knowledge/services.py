@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
+from gonghui.knowledge.access import visible_answers as visible_answers  # re-exported
 from gonghui.knowledge.importer import chinese_number
 from gonghui.knowledge.models import Answer, Article
 from gonghui.orgs import access
@@ -71,10 +72,6 @@ def save_answer(
             request=request,
         )
     return obj
-
-
-def visible_answers(principal):
-    return Answer.objects.filter(access.scope_q(principal, "owner_org__path"))
 
 
 def articles_for(text: str, *, limit: int = 5) -> list:

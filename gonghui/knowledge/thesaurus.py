@@ -50,7 +50,7 @@ class Expander:
     """Finds the thesaurus's worker words in a text and returns the statute tokens."""
 
     def __init__(self, items: list[Entry]):
-        from gonghui.triage.text import words
+        from gonghui.core.text import words
 
         self.automaton = ahocorasick.Automaton()
         found: dict[str, list[str]] = {}

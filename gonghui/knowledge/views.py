@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from gonghui.knowledge import search, services
+from gonghui.knowledge.access import get_answer_for
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
 
@@ -78,9 +79,7 @@ def answer_edit(request: HttpRequest, answer_id: int | None = None) -> HttpRespo
     _require_staff(request)
     instance = None
     if answer_id is not None:
-        instance = services.visible_answers(request.user).filter(pk=answer_id).first()
-        if instance is None:
-            raise Http404
+        instance = get_answer_for(request.user, answer_id, write=True)
     orgs = _owner_orgs(request)
     if request.method == "POST":
         form = AnswerForm(request.POST, orgs=orgs)

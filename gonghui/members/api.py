@@ -12,20 +12,17 @@ from pydantic import Field
 from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError
+from gonghui.members import access as members_access
 from gonghui.members import search, services, stats
 from gonghui.members.choices import ApplicationStatus, MemberStatus, TransferStatus
 from gonghui.members.models import JoinApplication, Member, Transfer
 from gonghui.orgs import access
 from gonghui.orgs.models import Org
+from gonghui.orgs.schemas import OrgRef
 
 router = Router(tags=["members"])
 staff_auth = staff_user_auth
 worker_auth = [WorkerBearer()]
-
-
-class OrgRef(Schema):
-    id: int
-    name: str
 
 
 def _org_ref(org: Org | None) -> dict | None:
@@ -286,15 +283,7 @@ def applications(request, query: Query[ListQuery]):
 
 
 def _application_for(request, pk: int) -> JoinApplication:
-    try:
-        return (
-            services.visible_applications(request.auth)
-            .select_related("org", "street", "member")
-            .defer("org__boundary", "street__boundary")
-            .get(pk=pk)
-        )
-    except JoinApplication.DoesNotExist as exc:
-        raise Http404 from exc
+    return members_access.get_application_for(request.auth, pk)
 
 
 @router.get("/applications/{int:app_id}", response=ApplicationOut, auth=staff_auth)
@@ -392,15 +381,7 @@ def members(request, query: Query[SearchQuery]):
 
 
 def _member_for(request, pk: int) -> Member:
-    try:
-        return (
-            services.visible_members(request.auth)
-            .select_related("org")
-            .defer("org__boundary")
-            .get(pk=pk)
-        )
-    except Member.DoesNotExist as exc:
-        raise Http404 from exc
+    return members_access.get_member_for(request.auth, pk)
 
 
 class MemberDetail(MemberOut):
@@ -466,10 +447,7 @@ def transfers(request, status: str | None = None):
 
 
 def _transfer_for(request, pk: int) -> Transfer:
-    try:
-        return services.visible_transfers(request.auth).get(pk=pk)
-    except Transfer.DoesNotExist as exc:
-        raise Http404 from exc
+    return members_access.get_transfer_for(request.auth, pk)
 
 
 class NoteIn(Schema):

@@ -9,7 +9,7 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from gonghui.core.calendars import register_recount
-        from gonghui.members import sweeps  # noqa: F401  (registers the sweeps)
+        from gonghui.members import drives, sweeps  # noqa: F401  (register metrics, sweeps)
         from gonghui.members.recount import recount_deadlines
 
         register_recount("members", _("入会申请与转会"))(recount_deadlines)

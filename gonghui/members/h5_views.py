@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.accounts.models import Worker
+from gonghui.accounts.worker_session import worker_required
 from gonghui.core import audit, pii
 from gonghui.core.errors import ServiceError
-from gonghui.h5.views import worker_required
+from gonghui.core.errors import error_message as _message
+from gonghui.core.workdays import SHANGHAI
 from gonghui.members import api as members_api
 from gonghui.members import services
 from gonghui.members.choices import ApplicationStatus, MemberStatus
@@ -21,10 +23,6 @@ from gonghui.members.forms import FIELD_OF_ERROR, JoinForm, TransferForm
 from gonghui.members.models import JoinApplication, Member
 
 CARD_SALT = "gonghui.members.card"
-
-
-def _message(exc: Exception) -> str:
-    return getattr(exc, "message", None) or " ".join(exc.messages)
 
 
 @worker_required
@@ -86,7 +84,7 @@ def me(request: HttpRequest, worker: Worker) -> HttpResponse:
     due = app.get("due_at")
     help_text = STATUS_HELP[state["status"]] % {
         "org": (app.get("union") or {}).get("name", org) if state["status"] == "pending" else org,
-        "due": due.astimezone(services.SHANGHAI).strftime("%Y-%m-%d") if due else "",
+        "due": due.astimezone(SHANGHAI).strftime("%Y-%m-%d") if due else "",
         "reason": app.get("reason", ""),
     }
     return render(

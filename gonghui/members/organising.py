@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit
+from gonghui.core.errors import Conflict, Forbidden
 from gonghui.members import workflow
 from gonghui.members.choices import FoundingStep, MeetingKind
 from gonghui.members.models import DriveTask, FoundingCase, FoundingStepRecord, Meeting
-from gonghui.members.services import Conflict, _check, today
+from gonghui.members.services import today
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Enterprise, Org
@@ -67,9 +68,7 @@ def open_case(
     return case
 
 
-def access_denied():
-    from gonghui.members.services import Forbidden
-
+def access_denied() -> Forbidden:
     return Forbidden(_("您的岗位不能进行此操作。"), code="forbidden_role")
 
 
@@ -94,7 +93,7 @@ def advance(
             .select_related("enterprise", "org")
             .get(pk=case.pk)
         )
-        _check(workflow.FOUNDING, action, case.step, actor=actor, org=case.org)
+        workflow.FOUNDING.check(case, action, actor)
         last = case.steps.order_by("-done_on").values_list("done_on", flat=True).first()
         if last is not None and done_on < last:
             raise ValidationError(_("日期不能早于上一步骤。"), code="invalid_date")

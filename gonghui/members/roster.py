@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from gonghui.core import audit, pii, spreadsheets
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import Forbidden, ServiceError
 from gonghui.members import routing, workflow
 from gonghui.members.choices import Employment, PeriodStart
 from gonghui.members.models import Member, MemberEvent, MembershipPeriod
-from gonghui.members.services import Forbidden, check_identity, next_member_numbers, today
+from gonghui.members.services import check_identity, next_member_numbers, today
 from gonghui.orgs import access
 from gonghui.orgs.models import Org
 

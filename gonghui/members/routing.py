@@ -38,15 +38,11 @@ class Route:
 
 
 def district_of(org: Org | None) -> Org | None:
-    while org is not None and org.kind not in (OrgKind.DISTRICT, OrgKind.CITY):
-        org = org.parent
-    return org if org is not None and org.kind == OrgKind.DISTRICT else None
+    return org.ancestor_of_kind(OrgKind.DISTRICT) if org is not None else None
 
 
 def street_of(org: Org | None) -> Org | None:
-    while org is not None and org.kind not in (OrgKind.STREET, OrgKind.DISTRICT, OrgKind.CITY):
-        org = org.parent
-    return org if org is not None and org.kind == OrgKind.STREET else None
+    return org.ancestor_of_kind(OrgKind.STREET) if org is not None else None
 
 
 def _industry_union(job_type: str, street: Org | None) -> Org | None:

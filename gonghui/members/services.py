@@ -18,10 +18,15 @@ from stdnum.cn import ric
 
 from gonghui.accounts.models import Worker
 from gonghui.core import audit, pii
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import Conflict, ServiceError
+from gonghui.core.errors import Forbidden as Forbidden  # re-exported: callers catch it here
 from gonghui.core.outbox import queue_sms
-from gonghui.core.workdays import SHANGHAI, add_working_days, today  # noqa: F401 (services.X)
+from gonghui.core.workdays import SHANGHAI, add_working_days  # noqa: F401 (services.SHANGHAI)
+from gonghui.core.workdays import today as today  # re-exported: the members modules use it
 from gonghui.members import routing, workflow
+from gonghui.members.access import visible_applications as visible_applications  # re-exported
+from gonghui.members.access import visible_members as visible_members
+from gonghui.members.access import visible_transfers as visible_transfers
 from gonghui.members.choices import (
     OPEN_TRANSFER,
     ApplicationStatus,
@@ -32,11 +37,8 @@ from gonghui.members.choices import (
     MemberStatus,
     PeriodEnd,
     PeriodStart,
-    TransferStatus,
 )
 from gonghui.members.models import (
-    DrivePlan,
-    DriveTask,
     JoinApplication,
     Member,
     MemberEvent,
@@ -45,8 +47,8 @@ from gonghui.members.models import (
     Transfer,
 )
 from gonghui.orgs import access
-from gonghui.orgs.choices import OrgKind, Role
-from gonghui.orgs.models import Enterprise, Org, StaffRole
+from gonghui.orgs.choices import OrgKind
+from gonghui.orgs.models import Enterprise, Org
 from gonghui.orgs.services import validate_uscc
 
 MIN_AGE = 16  # the statutory minimum working age
@@ -59,14 +61,6 @@ def approval_days() -> int:
 
 def release_days() -> int:
     return getattr(settings, "GONGHUI_MEMBERS_TRANSFER_RELEASE_DAYS", 5)
-
-
-class Conflict(ServiceError):
-    status = 409
-
-
-class Forbidden(ServiceError):
-    status = 403
 
 
 # --- identity and employment, validated before anything is stored ------------------------------
@@ -226,17 +220,6 @@ def _label(actor, fallback: str = "system") -> str:
     return fallback
 
 
-def _check(table: dict, action: str, status: str, *, actor, org: Org | None) -> None:
-    t = table[action]
-    if status not in t.sources:
-        raise Conflict(
-            _("当前状态不能进行“%(action)s”操作。") % {"action": t.label},
-            code="invalid_transition",
-        )
-    if t.roles and (org is None or not (access.roles_over(actor, org) & t.roles)):
-        raise Forbidden(_("您的岗位不能进行此操作。"), code="forbidden_role")
-
-
 # --- join ----------------------------------------------------------------------------------------
 
 
@@ -367,9 +350,7 @@ def approve_application(
     """Approve: issue the member number, open the first period (or resume), text the worker."""
     with transaction.atomic():
         application = JoinApplication.objects.select_for_update().get(pk=application.pk)
-        _check(
-            workflow.APPLICATION, "approve", application.status, actor=actor, org=application.org
-        )
+        workflow.APPLICATION.check(application, "approve", actor)
         on = on or today()
         member = Member.objects.select_for_update().filter(id_hash=application.id_hash).first()
         fields = {
@@ -409,7 +390,7 @@ def approve_application(
             member.save()
             _open_period(member, application.org, on, PeriodStart.RESUMED)
             _event(member, "resumed", actor_label=_label(actor), org=application.org)
-        application.status = ApplicationStatus.APPROVED
+        application.status = workflow.APPLICATION["approve"].target
         application.decided_at = timezone.now()
         application.decided_by = actor
         application.member = member
@@ -442,8 +423,8 @@ def reject_application(
         raise ValidationError(_("请填写不予批准的理由，会告知申请人。"), code="reason_required")
     with transaction.atomic():
         application = JoinApplication.objects.select_for_update().get(pk=application.pk)
-        _check(workflow.APPLICATION, "reject", application.status, actor=actor, org=application.org)
-        application.status = ApplicationStatus.REJECTED
+        workflow.APPLICATION.check(application, "reject", actor)
+        application.status = workflow.APPLICATION["reject"].target
         application.decided_at = timezone.now()
         application.decided_by = actor
         application.reason = reason[:300]
@@ -462,8 +443,8 @@ def withdraw_application(application: JoinApplication, *, worker: Worker) -> Joi
         application = JoinApplication.objects.select_for_update().get(pk=application.pk)
         if application.worker_id != worker.pk:
             raise ServiceError(_("没有找到该申请。"), code="not_found", status=404)
-        _check(workflow.APPLICATION, "withdraw", application.status, actor=None, org=None)
-        application.status = ApplicationStatus.WITHDRAWN
+        workflow.APPLICATION.check(application, "withdraw", None)
+        application.status = workflow.APPLICATION["withdraw"].target
         application.decided_at = timezone.now()
         application.save(update_fields=["status", "decided_at"])
         audit.record("member.withdraw", actor_label=f"worker:{worker.pk}", obj=application)
@@ -526,7 +507,7 @@ def request_transfer(
 
 
 def _do_release(transfer: Transfer, *, actor, automatic: bool, now: datetime) -> None:
-    transfer.status = TransferStatus.RELEASED
+    transfer.status = workflow.TRANSFER["auto_release" if automatic else "release"].target
     transfer.released_at = now
     transfer.released_automatically = automatic
     transfer.save(update_fields=["status", "released_at", "released_automatically"])
@@ -549,7 +530,7 @@ def release_transfer(transfer: Transfer, *, actor, request=None) -> Transfer:
     """The old union confirms the member may go."""
     with transaction.atomic():
         transfer = _locked_transfer(transfer)
-        _check(workflow.TRANSFER, "release", transfer.status, actor=actor, org=transfer.from_org)
+        workflow.TRANSFER.check(transfer, "release", actor)
         _do_release(transfer, actor=actor, automatic=False, now=timezone.now())
     return transfer
 
@@ -558,7 +539,7 @@ def accept_transfer(transfer: Transfer, *, actor, request=None, on: date | None 
     """The new union accepts: the old period ends and the new one begins on the same day."""
     with transaction.atomic():
         transfer = _locked_transfer(transfer)
-        _check(workflow.TRANSFER, "accept", transfer.status, actor=actor, org=transfer.to_org)
+        workflow.TRANSFER.check(transfer, "accept", actor)
         complete_transfer(transfer, actor=actor, on=on)
         audit.record("member.transfer_accept", actor=actor, obj=transfer, request=request)
     return transfer
@@ -576,7 +557,7 @@ def complete_transfer(transfer: Transfer, *, actor, on: date | None = None) -> N
     if transfer.new_employer_name:
         member.employer_name = transfer.new_employer_name
     member.save(update_fields=["org", "employer_name", "updated_at"])
-    transfer.status = TransferStatus.COMPLETED
+    transfer.status = workflow.TRANSFER["accept"].target
     transfer.decided_at = timezone.now()
     transfer.save(update_fields=["status", "decided_at"])
     _event(
@@ -600,8 +581,8 @@ def decline_transfer(transfer: Transfer, *, actor, reason: str, request=None) ->
         raise ValidationError(_("请填写不予接收的理由。"), code="reason_required")
     with transaction.atomic():
         transfer = _locked_transfer(transfer)
-        _check(workflow.TRANSFER, "decline", transfer.status, actor=actor, org=transfer.to_org)
-        transfer.status = TransferStatus.REJECTED
+        workflow.TRANSFER.check(transfer, "decline", actor)
+        transfer.status = workflow.TRANSFER["decline"].target
         transfer.decided_at = timezone.now()
         transfer.decision_note = reason[:300]
         transfer.save(update_fields=["status", "decided_at", "decision_note"])
@@ -686,7 +667,7 @@ def change_status(
     """Lapse, resume or end a membership; each closes or opens a period (never rewrites one)."""
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
-        _check(workflow.MEMBERSHIP, action, member.status, actor=actor, org=member.org)
+        workflow.MEMBERSHIP.check(member, action, actor)
         if Transfer.objects.filter(member=member, status__in=OPEN_TRANSFER).exists():
             raise Conflict(_("转会办理中，请先办完或撤销转会。"), code="transfer_pending")
         on = on or today()
@@ -707,20 +688,6 @@ def change_status(
 
 
 # --- access ---------------------------------------------------------------------------------------
-
-
-def visible_members(principal):
-    return access.scoped(Member.objects.all(), principal, "org__path")
-
-
-def visible_applications(principal):
-    return access.scoped(JoinApplication.objects.all(), principal, "org__path")
-
-
-def visible_transfers(principal):
-    return Transfer.objects.filter(
-        access.scope_q(principal, "from_org__path") | access.scope_q(principal, "to_org__path")
-    )
 
 
 def member_of_worker(worker: Worker) -> Member | None:
@@ -744,147 +711,3 @@ def member_of_worker(worker: Worker) -> Member | None:
             member.worker = worker
             audit.record("member.link_worker", actor_label=f"worker:{worker.pk}", obj=member)
     return member
-
-
-# --- drive plans (区级工会加强年) -------------------------------------------------------------
-
-PLANNERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
-PLAN_ORG_KINDS = frozenset({OrgKind.CITY, OrgKind.DISTRICT, OrgKind.STREET})
-
-
-@dataclass
-class TaskInput:
-    """One numbered task as typed in the console; ``id`` names a task being edited."""
-
-    number: int | None
-    title: str
-    metric: str
-    target: int | None
-    owner: str
-    id: int | None = None
-
-
-def can_plan(user, org: Org) -> bool:
-    """A supervisor or admin at ``org`` or above may create and edit its drive plans."""
-    return bool(access.roles_over(user, org) & PLANNERS)
-
-
-def planning_orgs(user):
-    """The orgs (city, district, street) the user may create drive plans for."""
-    if not getattr(user, "is_authenticated", False):
-        return Org.objects.none()
-    paths = StaffRole.objects.filter(user=user, role__in=PLANNERS).values_list(
-        "org__path", flat=True
-    )
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(path__startswith=path)
-    return access.visible_orgs(user).filter(q, kind__in=PLAN_ORG_KINDS).defer("boundary")
-
-
-def _check_tasks(tasks: list[TaskInput]) -> None:
-    from gonghui.members import drives
-
-    metrics = {key for key, _label in drives.metric_choices()}
-    if not tasks:
-        raise ValidationError(_("请至少填写一项任务。"), code="no_tasks")
-    seen = set()
-    for t in tasks:
-        if t.number is None or t.number < 1 or t.number > 999:
-            raise ValidationError(_("任务序号须为1至999的整数。"), code="invalid_number")
-        row = _("第 %(n)s 项任务：") % {"n": t.number}
-        if t.number in seen:
-            raise ValidationError(
-                _("任务序号 %(n)s 重复，同一计划内序号不能相同。") % {"n": t.number},
-                code="duplicate_number",
-            )
-        seen.add(t.number)
-        if not t.title.strip():
-            raise ValidationError(row + _("请填写任务名称。"), code="title_required")
-        if len(t.title.strip()) > 200:
-            raise ValidationError(row + _("任务名称不能超过200个字。"), code="title_too_long")
-        if t.metric not in metrics:
-            raise ValidationError(row + _("请选择进度来源。"), code="invalid_metric")
-        if t.target is None or t.target <= 0 or t.target > 2_147_483_647:
-            raise ValidationError(row + _("目标须为大于0的整数。"), code="invalid_target")
-        if not t.owner.strip():
-            raise ValidationError(row + _("请填写责任部门。"), code="owner_required")
-        if len(t.owner.strip()) > 60:
-            raise ValidationError(row + _("责任部门不能超过60个字。"), code="owner_too_long")
-
-
-def save_drive_plan(
-    *,
-    actor,
-    org: Org,
-    title: str,
-    starts_on: date | None,
-    ends_on: date | None,
-    tasks: list[TaskInput],
-    plan: DrivePlan | None = None,
-) -> DrivePlan:
-    """Create a drive plan, or edit one, with its whole task list, in one transaction.
-
-    Tasks with an ``id`` of the plan are updated (their hand-reported figure kept), tasks
-    without are added, and the plan's tasks not listed are removed.
-    """
-    title = title.strip()
-    if not title:
-        raise ValidationError(_("请填写计划名称。"), code="title_required")
-    if len(title) > 120:
-        raise ValidationError(_("计划名称不能超过120个字。"), code="title_too_long")
-    if starts_on is None or ends_on is None:
-        raise ValidationError(_("请填写开始日期和结束日期。"), code="dates_required")
-    if ends_on < starts_on:
-        raise ValidationError(_("结束日期不能早于开始日期。"), code="invalid_period")
-    if org.kind not in PLAN_ORG_KINDS:
-        raise ValidationError(
-            _("加强年计划只能属于市、区或街道（乡镇）总工会。"), code="invalid_org"
-        )
-    _check_tasks(tasks)
-    with transaction.atomic():
-        if plan is not None:
-            plan = DrivePlan.objects.select_for_update().select_related("org").get(pk=plan.pk)
-            if not can_plan(actor, plan.org):
-                raise Forbidden(
-                    _("只有督办/领导或管理员可以编辑加强年计划。"), code="forbidden_role"
-                )
-        if not can_plan(actor, org):
-            raise Forbidden(_("只有督办/领导或管理员可以编辑加强年计划。"), code="forbidden_role")
-        created = plan is None
-        if created:
-            plan = DrivePlan(org=org)
-        plan.org, plan.title, plan.starts_on, plan.ends_on = org, title, starts_on, ends_on
-        plan.save()
-        existing = {t.pk: t for t in plan.tasks.all()} if not created else {}
-        if any(t.id is not None and t.id not in existing for t in tasks):
-            raise ValidationError(_("有的任务不属于该计划，请刷新后重试。"), code="unknown_task")
-        keep = {t.id for t in tasks if t.id is not None}
-        removed = [pk for pk in existing if pk not in keep]
-        DriveTask.objects.filter(pk__in=removed).delete()
-        # Park kept tasks on numbers no one types (1-999 only) so numbers may be swapped.
-        if keep:
-            for i, pk in enumerate(sorted(keep)):
-                DriveTask.objects.filter(pk=pk).update(number=30000 + i)
-        for t in tasks:
-            fields = {
-                "number": t.number,
-                "title": t.title.strip(),
-                "metric": t.metric,
-                "target": t.target,
-                "owner": t.owner.strip(),
-            }
-            if t.id is None:
-                DriveTask.objects.create(plan=plan, **fields)
-            else:
-                DriveTask.objects.filter(pk=t.id).update(**fields)
-        audit.record(
-            "drive.plan_create" if created else "drive.plan_update",
-            actor=actor,
-            obj=plan,
-            org=plan.org,
-            title=title,
-            tasks=len(tasks),
-            removed=len(removed),
-        )
-    return plan

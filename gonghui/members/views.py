@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import ServiceError
+from gonghui.core.errors import error_message as _error
 from gonghui.members import drives, organising, roster, services, stats, workflow
 from gonghui.members.choices import ApplicationStatus, FoundingStep, MeetingKind, TransferStatus
 from gonghui.members.forms import FoundingStepForm, ImportForm, MeetingForm
@@ -51,10 +52,6 @@ EVENT_LABELS = {
     "resume": gettext_lazy("恢复会籍"),
     "end": gettext_lazy("终止会籍"),
 }
-
-
-def _error(exc: Exception) -> str:
-    return getattr(exc, "message", None) or " ".join(exc.messages)
 
 
 def _ctx(section: str, **extra) -> dict:
@@ -652,8 +649,8 @@ def drive_plans(request: HttpRequest) -> HttpResponse:
             }
         )
     for row in rows:
-        row["can_edit"] = services.can_plan(request.user, row["plan"].org)
-    can_create = services.planning_orgs(request.user).exists()
+        row["can_edit"] = drives.can_plan(request.user, row["plan"].org)
+    can_create = drives.planning_orgs(request.user).exists()
     return render(
         request,
         "members/console/drives.html",
@@ -671,7 +668,7 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-def _posted_tasks(post) -> list[services.TaskInput]:
+def _posted_tasks(post) -> list[drives.TaskInput]:
     """The task rows of the plan form; a blank new row or a row marked 删除 is left out."""
     tasks = []
     for i in range(min(_int_or_none(post.get("rows")) or 0, 200)):
@@ -681,7 +678,7 @@ def _posted_tasks(post) -> list[services.TaskInput]:
         if not f["id"] and not any(f[k].strip() for k in ("number", "title", "target", "owner")):
             continue
         tasks.append(
-            services.TaskInput(
+            drives.TaskInput(
                 id=_int_or_none(f["id"]),
                 number=_int_or_none(f["number"]),
                 title=f["title"],
@@ -701,7 +698,7 @@ def _date_or_none(value: str | None) -> date | None:
 
 
 def _drive_plan_form(request: HttpRequest, plan: DrivePlan | None) -> HttpResponse:
-    orgs = services.planning_orgs(request.user).order_by("path")
+    orgs = drives.planning_orgs(request.user).order_by("path")
     if not orgs.exists():
         raise PermissionDenied
     if request.method == "POST":
@@ -715,7 +712,7 @@ def _drive_plan_form(request: HttpRequest, plan: DrivePlan | None) -> HttpRespon
         tasks = _posted_tasks(post)
         try:
             org = access.get_org_for(request.user, values["org"])
-            saved = services.save_drive_plan(
+            saved = drives.save_drive_plan(
                 actor=request.user,
                 org=org,
                 title=values["title"],
@@ -743,7 +740,7 @@ def _drive_plan_form(request: HttpRequest, plan: DrivePlan | None) -> HttpRespon
             "org": plan.org_id if plan else None,
         }
         tasks = [
-            services.TaskInput(
+            drives.TaskInput(
                 id=t.pk,
                 number=t.number,
                 title=t.title,
@@ -754,7 +751,7 @@ def _drive_plan_form(request: HttpRequest, plan: DrivePlan | None) -> HttpRespon
             for t in (plan.tasks.order_by("number") if plan else [])
         ]
     rows = tasks + [
-        services.TaskInput(number=None, title="", metric="", target=None, owner="")
+        drives.TaskInput(number=None, title="", metric="", target=None, owner="")
         for _i in range(BLANK_TASK_ROWS)
     ]
     return render(
@@ -784,7 +781,7 @@ def drive_plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         access.scoped(DrivePlan.objects.select_related("org"), request.user, "org__path"),
         plan_id,
     )
-    if not services.can_plan(request.user, plan.org):
+    if not drives.can_plan(request.user, plan.org):
         raise PermissionDenied
     return _drive_plan_form(request, plan)
 

@@ -61,6 +61,17 @@ class Org(models.Model):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    def ancestor_of_kind(self, kind: str) -> "Org | None":
+        """Return the org of ``kind`` this org is or lies under (its street, its district),
+        or None; the walk stops at the tiers (city, district, street) at or above ``kind``,
+        so a grassroots union straight under a district has no street."""
+        tiers = [OrgKind.CITY, OrgKind.DISTRICT, OrgKind.STREET]
+        stop = set(tiers[: tiers.index(kind) + 1]) if kind in tiers else {kind}
+        org = self
+        while org is not None and org.kind not in stop:
+            org = org.parent
+        return org if org is not None and org.kind == kind else None
+
 
 class Enterprise(models.Model):
     """An employer (用人单位) in the union's area, and the grassroots union covering it."""

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import Forbidden
 from gonghui.orgs import access
 from gonghui.orgs.choices import Role
 from gonghui.orgs.models import Org
@@ -13,10 +13,6 @@ from gonghui.stations.models import Position
 
 # Who may create, edit and assess positions of an org (at that org or above it).
 MANAGE_ROLES = {Role.ADMIN, Role.SUPERVISOR, Role.HANDLER}
-
-
-class Forbidden(ServiceError):
-    status = 403
 
 
 def visible_positions(principal) -> QuerySet[Position]:

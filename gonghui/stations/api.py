@@ -17,6 +17,7 @@ from gonghui.core import throttle
 from gonghui.core.audit import client_ip
 from gonghui.core.coords import gcj02_to_wgs84, to_gcj02
 from gonghui.orgs.geo import CRS_CHOICES, validate_point
+from gonghui.orgs.schemas import OrgRef
 from gonghui.stations import access, hours, services
 from gonghui.stations.choices import AMENITY_BITS, Kind, Status
 from gonghui.stations.index import index
@@ -193,11 +194,6 @@ def nearby(request, q: Query[NearbyQuery]):
     )
 
 
-class OrgRef(Schema):
-    id: int
-    name: str
-
-
 class PointOut(Schema):
     lat: float
     lng: float
@@ -331,7 +327,7 @@ class CheckInOut(Schema):
 def check_in(request, position_id: int, payload: CheckInIn):
     position = access.get_public_position(position_id)
     device = request.COOKIES.get(services.DEVICE_COOKIE) or request.headers.get("X-Device-Id", "")
-    from gonghui.h5.views import current_worker
+    from gonghui.accounts.worker_session import current_worker
 
     checkin = services.check_in(
         position,

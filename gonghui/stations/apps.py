@@ -8,8 +8,8 @@ class StationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Drive plans (members app) count the stations built in their period live.
-        from gonghui.members.drives import register_metric
+        # Drive plans and dashboards count the stations built in their period live.
+        from gonghui.core import metrics
         from gonghui.stations import services
         from gonghui.stations.choices import Kind
 
@@ -18,6 +18,6 @@ class StationsConfig(AppConfig):
             ("mother_baby_rooms_built", Kind.MOTHER_BABY_ROOM, _("新建母婴关爱室")),
             ("worker_homes_built", Kind.WORKER_HOME, _("新建职工之家")),
         ):
-            register_metric(key, label)(
+            metrics.register(key, label, app="stations")(
                 lambda org, start, end, kind=kind: services.count_opened(org, start, end, kind=kind)
             )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core import audit, throttle
-from gonghui.core.errors import ServiceError, Throttled
+from gonghui.core.errors import Conflict, ServiceError, Throttled
 from gonghui.orgs.geo import locate
 from gonghui.orgs.models import Org
 from gonghui.stations import hours as hours_mod
@@ -57,10 +57,6 @@ EDITABLE = (
     "contact_name",
     "contact_phone",
 )
-
-
-class Conflict(ServiceError):
-    status = 409
 
 
 def _text(data: dict, field: str, *, limit: int, required: bool, message: str) -> str:

@@ -22,6 +22,6 @@ def render_pdf(position, sign: dict, url: str) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(
-        "stations/sign.html", {"position": position, "sign": sign, "url": url, "qr": qr_svg(url)}
+        "stations/h5/sign.html", {"position": position, "sign": sign, "url": url, "qr": qr_svg(url)}
     )
     return HTML(string=html).write_pdf()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from gonghui.core import spreadsheets
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import ServiceError, error_message
 from gonghui.orgs import access as org_access
 from gonghui.stations import hours as hours_mod
 from gonghui.stations import services
@@ -74,11 +74,7 @@ class RowResult:
 
 
 def _message(exc: Exception) -> str:
-    if isinstance(exc, ServiceError):
-        return exc.message
-    if hasattr(exc, "error_dict"):
-        return "；".join(m for errs in exc.error_dict.values() for e in errs for m in e.messages)
-    return "；".join(getattr(exc, "messages", [str(exc)]))
+    return error_message(exc, field_sep="；", sep="；")
 
 
 def _owner(actor, name: str, cache: dict):

@@ -4,12 +4,12 @@ from gonghui.stations import views
 
 app_name = "stations"
 urlpatterns = [
-    path("", views.find, name="find"),
-    path("map.json", views.district_map, name="map"),
+    path("", views.index, name="index"),
+    path("new/", views.new, name="new"),
+    path("import/", views.import_view, name="import"),
+    path("export.xlsx", views.export, name="export"),
+    path("round/", views.assessment_round, name="round"),
+    path("coverage/", views.coverage_page, name="coverage"),
+    path("coverage.json", views.coverage_data, name="coverage_data"),
     path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/rate/", views.rate, name="rate"),
-    path("<int:pk>/rate/sign-in/", views.rate_form, name="rate_sign_in"),
-    path("<int:pk>/report/", views.report, name="report"),
-    path("<int:pk>/sign.pdf", views.sign_pdf, name="sign"),
-    path("photos/<int:photo_id>.jpg", views.photo, name="photo"),
 ]

@@ -1,299 +1,372 @@
-"""Worker H5 pages of the station network: find a station, its public page, the sign."""
+"""Staff console pages of the station network: registry, editing, import/export,
+star assessment and the annual round, coverage and usage."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from urllib.parse import quote
+from datetime import datetime
 
-from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from shapely.geometry import shape
+from django.views.decorators.http import require_GET, require_http_methods
 
-from gonghui.core.coords import gcj02_to_wgs84
-from gonghui.core.errors import ServiceError
-from gonghui.h5.views import current_worker, worker_required
+from gonghui.core import audit
+from gonghui.core.errors import ServiceError, error_message
+from gonghui.orgs import access as org_access
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.geo import drawing_geometry
-from gonghui.orgs.models import Org
-from gonghui.stations import access, hours, services, sign
-from gonghui.stations.choices import Amenity, Group, Host, Kind, Status
+from gonghui.stations import access, coverage, forms, hours, services, spreadsheet
+from gonghui.stations.choices import CRITERIA_WEIGHTS, STAR_THRESHOLDS, Criterion, Kind, Status
+from gonghui.stations.models import Position
 
-# The big filter buttons of the find page: a worker's need -> the amenity it requires.
-NEEDS = [
-    Amenity.CHARGING,
-    Amenity.WATER,
-    Amenity.REST,
-    Amenity.TOILET,
-    Amenity.HEATING,
-    Amenity.COOLING,
-    Amenity.MICROWAVE,
-    Amenity.MEDICINE,
-]
-DEVICE_MAX_AGE = 365 * 24 * 3600
+PAGE_SIZE = 50
 
 
-def _labels(codes, choices) -> list[str]:
-    return [str(choices(c).label) for c in codes if c in choices.values]
+def _message(exc: Exception) -> str:
+    return error_message(exc, field_sep="；")
 
 
-@lru_cache(maxsize=1)
-def _places_cached(version: str) -> list[dict]:
-    """Typed places: each district by name, and each street at its district's centre
-    (street boundaries are not in the shared data, so a street is as precise as its
-    district; documented in docs/stations.md)."""
-    places = []
-    centres = {}
-    for d in (
-        Org.objects.filter(kind=OrgKind.DISTRICT)
-        .exclude(boundary=None)
-        .only("id", "name", "short_name", "boundary")
-    ):
-        c = shape(d.boundary).representative_point()
-        centres[d.pk] = (round(c.y, 6), round(c.x, 6))
-        places.append({"name": d.display_name, "lat": c.y, "lng": c.x, "precise": True})
-    for s in Org.objects.filter(kind=OrgKind.STREET).only("id", "name", "parent_id"):
-        if s.parent_id in centres:
-            lat, lng = centres[s.parent_id]
-            places.append({"name": s.name, "lat": lat, "lng": lng, "precise": False})
-    return places
-
-
-def _places() -> list[dict]:
-    latest = (
-        Org.objects.filter(kind=OrgKind.DISTRICT)
-        .order_by("-updated_at")
-        .values_list("updated_at", flat=True)
-        .first()
+def _districts(user):
+    return (
+        org_access.visible_orgs(user)
+        .filter(kind=OrgKind.DISTRICT)
+        .defer("boundary")
+        .order_by("path")
     )
-    return _places_cached(str(latest))
 
 
+def _filtered(request: HttpRequest):
+    qs = access.visible_positions(request.user)
+    f = {k: request.GET.get(k, "").strip() for k in ("district", "kind", "status", "q")}
+    if f["district"].isdigit():
+        qs = qs.filter(district_id=int(f["district"]))
+    if f["kind"] in Kind.values:
+        qs = qs.filter(kind=f["kind"])
+    if f["status"] in Status.values:
+        qs = qs.filter(status=f["status"])
+    if f["q"]:
+        qs = qs.filter(name__icontains=f["q"])
+    return qs, f
+
+
+@login_required
 @require_GET
-def find(request: HttpRequest) -> HttpResponse:
-    """找驿站: locate (or type a place), filter by need, list and map the nearest open ones."""
+def index(request: HttpRequest) -> HttpResponse:
+    qs, f = _filtered(request)
+    qs = qs.select_related("owner", "district").defer("owner__boundary", "district__boundary")
+    page = Paginator(qs.order_by("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = "&".join(f"{k}={v}" for k, v in f.items() if v)
     return render(
         request,
-        "stations/find.html",
+        "stations/console/index.html",
         {
-            "needs": [(a.value, str(a.label)) for a in NEEDS],
-            "amenity_labels": {a.value: str(a.label) for a in Amenity},
-            "kind_labels": {k.value: str(k.label) for k in Kind},
-            "places": _places(),
-            "tiles": {
-                "url": settings.GONGHUI_MAP_TILE_URL,
-                "crs": "wgs84" if settings.GONGHUI_MAP_TILE_CRS == "wgs84" else "gcj02",
-                "attribution": settings.GONGHUI_MAP_TILE_ATTRIBUTION,
+            "page": page,
+            "f": f,
+            "query": query,
+            "districts": _districts(request.user),
+            "kinds": Kind.choices,
+            "statuses": Status.choices,
+            "counts": dict(qs.order_by().values_list("kind").annotate(n=Count("id"))),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    form = forms.PositionForm(request.POST or None, user=request.user)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            p = services.create_position(form.values(), actor=request.user, request=request)
+        except (ValidationError, ServiceError, Http404) as exc:
+            error = (
+                _message(exc) if not isinstance(exc, Http404) else _("该工会不在您的管辖范围内。")
+            )
+        else:
+            return redirect("stations:detail", pk=p.pk)
+    return render(
+        request,
+        "stations/console/edit.html",
+        {"form": form, "error": error, "position": None},
+        status=422 if error or form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    position = access.get_position_for(request.user, pk)
+    action = request.POST.get("action", "")
+    error = None
+    edit = forms.PositionForm(
+        request.POST if action == "edit" else None,
+        user=request.user,
+        initial=forms.PositionForm.initial_for(position),
+    )
+    status_form = forms.StatusForm(
+        request.POST if action == "status" else None, initial={"status": position.status}
+    )
+    closure_form = forms.ClosureForm(request.POST if action == "closure" else None)
+    assess_form = forms.AssessmentForm(
+        request.POST if action == "assess" else None,
+        initial={"assessed_on": timezone.localdate()},
+    )
+    photo_form = forms.PhotoForm(
+        request.POST if action == "photo" else None, request.FILES if action == "photo" else None
+    )
+    bound = {
+        "edit": edit,
+        "status": status_form,
+        "closure": closure_form,
+        "assess": assess_form,
+        "photo": photo_form,
+    }
+    if request.method == "POST" and action == "remove_closure":
+        closure = position.closures.filter(pk=request.POST.get("closure") or 0).first()
+        if closure is None:
+            raise Http404
+        try:
+            services.remove_closure(closure, actor=request.user, request=request)
+        except ServiceError as exc:
+            error = _message(exc)
+        else:
+            return redirect(reverse("stations:detail", args=[pk]) + "?done=closure")
+    elif request.method == "POST":
+        form = bound.get(action)
+        if form is None:
+            error = _("未知的操作。")
+        elif form.is_valid():
+            try:
+                if action == "edit":
+                    services.update_position(
+                        position, form.values(), actor=request.user, request=request
+                    )
+                elif action == "status":
+                    services.set_status(
+                        position,
+                        form.cleaned_data["status"],
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"],
+                        request=request,
+                    )
+                elif action == "closure":
+                    services.add_closure(
+                        position, actor=request.user, request=request, **form.cleaned_data
+                    )
+                elif action == "photo":
+                    services.add_photo(
+                        position,
+                        data=form.cleaned_data["photo"].read(),
+                        caption=form.cleaned_data["caption"],
+                        actor=request.user,
+                        request=request,
+                    )
+                elif action == "assess":
+                    services.assess(
+                        position,
+                        scores=form.scores(),
+                        assessed_on=form.cleaned_data["assessed_on"],
+                        note=form.cleaned_data["note"],
+                        actor=request.user,
+                        request=request,
+                    )
+            except (ValidationError, ServiceError) as exc:
+                error = _message(exc)
+            except Http404:
+                error = _("该工会不在您的管辖范围内。")
+            else:
+                return redirect(reverse("stations:detail", args=[pk]) + f"?done={action}")
+    usage = coverage.monthly_usage(Position.objects.filter(pk=pk))
+    avg, n_ratings = services.average_rating(position)
+    return render(
+        request,
+        "stations/console/detail.html",
+        {
+            "position": position,
+            "can_manage": access.can_manage(request.user, position.owner),
+            "answer": hours.answer_for(position),
+            "hours_lines": hours.describe(position.hours),
+            "edit": edit,
+            "status_form": status_form,
+            "closure_form": closure_form,
+            "assess_form": assess_form,
+            "photo_form": photo_form,
+            "photos": position.photos.all(),
+            "error": error,
+            "done": request.GET.get("done"),
+            "history": position.changes.all()[:50],
+            "assessments": position.assessments.all()[:20],
+            "closures": position.closures.all(),
+            "reports": position.reports.select_related("appeal").order_by("-at")[:20],
+            "usage": {
+                "months": usage["months"],
+                "counts": usage["rows"].get(pk, [0] * len(usage["months"])),
+            },
+            "average": avg,
+            "n_ratings": n_ratings,
+            "criteria": [(c.label, CRITERIA_WEIGHTS[c]) for c in Criterion],
+        },
+        status=422 if error or any(f.errors for f in bound.values()) else 200,
+    )
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    qs, f = _filtered(request)
+    qs = qs.select_related("owner").defer("owner__boundary").order_by("pk")
+    content = spreadsheet.export_workbook(qs.iterator(chunk_size=2000))
+    audit.record(
+        "station.export", actor=request.user, request=request, **{k: v for k, v in f.items() if v}
+    )
+    response = HttpResponse(content, content_type=spreadsheet.CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="stations.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    results = None
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            results = spreadsheet.import_workbook(
+                form.cleaned_data["file"].read(), actor=request.user, request=request
+            )
+        except ValidationError as exc:
+            error = _message(exc)
+    ok = sum(1 for r in results or [] if r.ok)
+    return render(
+        request,
+        "stations/console/import.html",
+        {
+            "form": form,
+            "results": results,
+            "error": error,
+            "ok": ok,
+            "bad": len(results or []) - ok,
+            "headers": spreadsheet.headers(),
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def assessment_round(request: HttpRequest) -> HttpResponse:
+    """The annual round: positions in scope not yet assessed this year."""
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    qs, f = _filtered(request)
+    due = (
+        services.due_for_assessment(qs, year=year).select_related("owner").defer("owner__boundary")
+    )
+    page = Paginator(due.order_by("last_assessed_on", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "stations/console/round.html",
+        {
+            "year": year,
+            "page": page,
+            "total": qs.exclude(status=Status.CLOSED).count(),
+            "criteria": [(c.label, CRITERIA_WEIGHTS[c]) for c in Criterion],
+            "thresholds": STAR_THRESHOLDS,
+        },
+    )
+
+
+def _at(request: HttpRequest) -> datetime:
+    raw = request.GET.get("at", "")
+    at = parse_datetime(raw) if raw else None
+    if at is None:
+        return timezone.now()
+    return at if timezone.is_aware(at) else at.replace(tzinfo=hours.SHANGHAI)
+
+
+@login_required
+@require_GET
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    at = _at(request)
+    positions = access.visible_positions(request.user)
+    usage = coverage.monthly_usage(positions)
+    complained = coverage.most_complained(positions)
+    return render(
+        request,
+        "stations/console/coverage.html",
+        {
+            "at": timezone.localtime(at),
+            "least": coverage.least_used(positions),
+            "complained": complained,
+            "chart": {
+                "usage": {"months": usage["months"], "total": usage["total"]},
+                "complained": {
+                    "names": [p.name for p, _n in complained],
+                    "counts": [n for _p, n in complained],
+                },
+                "kinds": {k: str(label) for k, label in Kind.choices},
             },
         },
     )
 
 
+@login_required
 @require_GET
-def district_map(request: HttpRequest) -> JsonResponse:
-    """GeoJSON of the real district boundaries (simplified, GCJ-02) for the find page map."""
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"name": d.display_name, "id": d.pk},
-            "geometry": drawing_geometry(d),
-        }
-        for d in Org.objects.filter(kind=OrgKind.DISTRICT).exclude(boundary=None)
-    ]
-    response = JsonResponse(
-        {"type": "FeatureCollection", "features": features},
-        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+def coverage_data(request: HttpRequest) -> JsonResponse:
+    """Per district: counts per kind, density, and the gap polygons at ``at`` (GeoJSON)."""
+    at = _at(request)
+    districts = list(
+        org_access.visible_orgs(request.user).filter(kind=OrgKind.DISTRICT).exclude(boundary=None)
     )
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
-
-
-def navigate_links(position) -> dict:
-    """Links that open the point in the phone's map app.
-
-    ``geo:`` (RFC 5870) takes WGS-84 and opens the default map app on Android; the
-    AMap URI takes the stored GCJ-02 point and opens AMap (or its web page) elsewhere.
-    """
-    w_lat, w_lng = gcj02_to_wgs84(position.lat, position.lng)
-    name = quote(position.name)
-    return {
-        "geo": f"geo:{w_lat:.6f},{w_lng:.6f}?q={w_lat:.6f},{w_lng:.6f}({name})",
-        "amap": (
-            f"https://uri.amap.com/marker?position={position.lng:.6f},{position.lat:.6f}"
-            f"&name={name}&coordinate=gaode&callnative=1"
-        ),
-    }
-
-
-def signage(position) -> dict:
-    """The content of a position's sign (标识牌): who it serves, what it offers, hours."""
-    closures = [(c.start, c.end, c.reason) for c in position.closures.all()]
-    return {
-        "kind": str(Kind(position.kind).label),
-        "served": _labels(position.served_groups, Group) or [str(Group.ALL.label)],
-        "offers": _labels(position.amenities, Amenity),
-        "hours": [(_weekday(i), text) for i, text in hours.describe(position.hours)],
-        "holidays": position.closed_on_holidays,
-        "closures": closures,
-        "host": (position.host_name or str(Host(position.host_kind).label)),
-        "owner": position.owner.name,
-        "phone": position.contact_phone,
-    }
-
-
-def _weekday(i: int) -> str:
-    return [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")][i]
-
-
-def _device(request: HttpRequest) -> tuple[str, bool]:
-    device = request.COOKIES.get(services.DEVICE_COOKIE, "")
-    if device:
-        return device, False
-    return services.new_device_id(), True
-
-
-@require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A position's public page (the QR on its sign leads here): signage, check-in, rating."""
-    position = access.get_public_position(pk)
-    device, new_device = _device(request)
-    worker = current_worker(request)
-    error = notice = None
-    status = 200
-    if request.method == "POST":
-        try:
-            services.check_in(
-                position,
-                device=request.COOKIES.get(services.DEVICE_COOKIE, ""),
-                used=request.POST.getlist("used"),
-                worker=worker,
-                ip=request.META.get("REMOTE_ADDR"),
+    rows = coverage.district_coverage(districts, at)
+    features = []
+    for r in rows:
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": r.district.display_name, "gap": False},
+                "geometry": drawing_geometry(r.district),
+            }
+        )
+    for r in rows:
+        if r.gap_geometry:
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"name": f"gap:{r.district.display_name}", "gap": True},
+                    "geometry": r.gap_geometry,
+                }
             )
-            return redirect(reverse("stations:detail", args=[pk]) + "?done=checkin")
-        except (ServiceError, ValidationError) as exc:
-            error = getattr(exc, "message", None) or " ".join(exc.messages)
-            status = getattr(exc, "status", 422)
-    if request.GET.get("done") == "checkin":
-        notice = _("已记录，感谢使用！欢迎给这个驿站打个分。")
-    elif request.GET.get("done") == "rated":
-        notice = _("评价已提交，谢谢！")
-    ans = hours.answer_for(position)
-    avg, count = services.average_rating(position)
-    my_rating = position.ratings.filter(worker=worker).first() if worker else None
-    response = render(
-        request,
-        "stations/detail.html",
+    return JsonResponse(
         {
-            "position": position,
-            "sign": signage(position),
-            "answer": ans,
-            "suspended": position.status == Status.SUSPENDED,
-            "nav": navigate_links(position),
-            "amenity_choices": [(a, str(Amenity(a).label)) for a in position.amenities],
-            "worker": worker,
-            "error": error,
-            "notice": notice,
-            "average": avg,
-            "rating_count": count,
-            "my_rating": my_rating,
-            "photos": position.photos.all()[:6],
-        },
-        status=status,
+            "at": timezone.localtime(at).isoformat(),
+            "districts": [
+                {
+                    "id": r.district.pk,
+                    "name": r.district.display_name,
+                    "area_km2": r.area_km2,
+                    "counts": r.counts,
+                    "total": r.total,
+                    "per_10km2": r.per_10km2,
+                    "open_warm": r.open_warm,
+                    "gap_km2": r.gap_km2,
+                    "gap_share": r.gap_share,
+                }
+                for r in rows
+            ],
+            "geo": {"type": "FeatureCollection", "features": features},
+        }
     )
-    if new_device:
-        response.set_cookie(
-            services.DEVICE_COOKIE,
-            device,
-            max_age=DEVICE_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-    return response
-
-
-@require_POST
-@worker_required
-def rate(request: HttpRequest, worker, pk: int) -> HttpResponse:
-    position = access.get_public_position(pk)
-    try:
-        services.rate(
-            position,
-            worker=worker,
-            score=request.POST.get("score"),
-            comment=request.POST.get("comment", ""),
-        )
-    except (ServiceError, ValidationError) as exc:
-        response = detail_error(request, position, exc)
-        return response
-    return redirect(reverse("stations:detail", args=[pk]) + "?done=rated")
-
-
-def detail_error(request, position, exc) -> HttpResponse:
-    message = getattr(exc, "message", None) or " ".join(exc.messages)
-    return render(
-        request,
-        "stations/message.html",
-        {"position": position, "error": message},
-        status=422,
-    )
-
-
-@require_GET
-@worker_required
-def rate_form(request: HttpRequest, worker, pk: int) -> HttpResponse:
-    """After signing in from the public page: come back to it."""
-    return redirect(reverse("stations:detail", args=[pk]) + "#rate")
-
-
-@require_http_methods(["GET", "POST"])
-@worker_required
-def report(request: HttpRequest, worker, pk: int) -> HttpResponse:
-    """ "Report a problem here": files an appeal (category services) about the station."""
-    position = access.get_public_position(pk)
-    error = None
-    text = ""
-    if request.method == "POST":
-        text = request.POST.get("text", "")
-        try:
-            rep = services.report_problem(position, worker=worker, text=text, request=request)
-        except (ServiceError, ValidationError) as exc:
-            error = getattr(exc, "message", None) or " ".join(exc.messages)
-        else:
-            return redirect("h5:appeal_receipt", ticket_no=rep.appeal.ticket_no)
-    return render(
-        request,
-        "stations/report.html",
-        {"position": position, "error": error, "text": text},
-        status=422 if error else 200,
-    )
-
-
-@require_GET
-def photo(request: HttpRequest, photo_id: int) -> HttpResponse:
-    """A photo of a public station (station photos are public, unlike appeal files)."""
-    from django.http import FileResponse, Http404
-
-    from gonghui.stations.models import Photo
-
-    found = Photo.objects.filter(pk=photo_id, position__in=access.public_positions()).first()
-    if found is None:
-        raise Http404
-    response = FileResponse(found.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
-
-
-@require_GET
-def sign_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The printable sign (A4 PDF) with a QR code leading to the public page."""
-    position = access.get_public_position(pk)
-    url = request.build_absolute_uri(reverse("stations:detail", args=[pk]))
-    pdf = sign.render_pdf(position, signage(position), url)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="station-{pk}-sign.pdf"'
-    return response

@@ -4,7 +4,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth
-from gonghui.triage import services
+from gonghui.appeals import routing
 
 router = Router(tags=["triage"])
 
@@ -51,4 +51,4 @@ def triage(request, payload: TriageIn):
     lat, lng = payload.lat, payload.lng
     if (lat is None) != (lng is None):
         lat = lng = None
-    return services.triage(payload.text, lat=lat, lng=lng, crs=payload.crs).as_dict()
+    return routing.triage(payload.text, lat=lat, lng=lng, crs=payload.crs).as_dict()

@@ -119,30 +119,6 @@ def analyse(text: str, *, lat=None, lng=None, crs: str = "wgs84") -> Result:
     )
 
 
-def triage(text: str, *, lat=None, lng=None, crs: str = "wgs84") -> Result:
-    """Return ``analyse`` plus the org the routing table would send the appeal to."""
-    from gonghui.appeals import routing
-    from gonghui.orgs.models import Enterprise, Org
-
-    result = analyse(text, lat=lat, lng=lng, crs=crs)
-    enterprise = None
-    if result.employer and result.employer["enterprise_id"]:
-        enterprise = (
-            Enterprise.objects.select_related("union", "street")
-            .filter(pk=result.employer["enterprise_id"])
-            .first()
-        )
-    street = Org.objects.filter(pk=result.street["id"]).first() if result.street else None
-    district = Org.objects.filter(pk=result.district["id"]).first() if result.district else None
-    route = routing.route(
-        category=result.category, enterprise=enterprise, street=street, district=district
-    )
-    org = route.assigned_org or route.dispatcher_org
-    result.suggested_org = {"id": org.pk, "name": org.name}
-    result.enterprise = enterprise
-    return result
-
-
 def record_correction(*, appeal, field: str, old_value, new_value, actor) -> Correction | None:
     """Store a dispatcher's correction of the category or the org (call inside the
     transaction that makes the change); nothing is stored when nothing changed."""

@@ -7,16 +7,13 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth
-from gonghui.warnings import hot_topics, services
+from gonghui.core.api_routes import register_transitions
+from gonghui.orgs.schemas import OrgRef
+from gonghui.warnings import hot_topics, services, workflow
 from gonghui.warnings.choices import WarningKind, WarningStatus
 
 router = Router(tags=["warnings"])
 hot_router = Router(tags=["appeals"])
-
-
-class OrgRef(Schema):
-    id: int
-    name: str
 
 
 class WarningOut(Schema):
@@ -96,30 +93,22 @@ class StepIn(Schema):
     invited_org_ids: list[int] = []
 
 
-def _step(action: str):
-    def view(request, warning_id: int, payload: StepIn):
-        warning = services.access_warning(request.auth, warning_id)
-        warning = services.act(
-            warning,
-            action,
-            actor=request.auth,
-            note=payload.note,
-            invited_org_ids=payload.invited_org_ids,
-            request=request,
-        )
-        return warning_out(services.access_warning(request.auth, warning.pk))
-
-    view.__name__ = f"warning_{action}"
-    return view
+def _step_out(request, action: str, warning) -> dict:
+    return warning_out(services.access_warning(request.auth, warning.pk))
 
 
-for _action in services.TRANSITIONS:
-    router.post(
-        f"/{{int:warning_id}}/{_action}",
-        response=WarningOut,
-        auth=staff_auth,
-        summary=f"Warning step: {_action}",
-    )(_step(_action))
+register_transitions(
+    router,
+    workflow.WORKFLOW,
+    get=services.access_warning,
+    act=services.act,
+    respond=_step_out,
+    response=WarningOut,
+    payload=StepIn,
+    auth=staff_auth,
+    id_name="warning_id",
+    summary="Warning step: {action}",
+)
 
 
 class HotQuery(Schema):

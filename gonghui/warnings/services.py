@@ -13,36 +13,21 @@ from django.utils.translation import gettext as _
 from gonghui.appeals.choices import Category, Urgency
 from gonghui.appeals.models import Appeal
 from gonghui.core import audit
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import UnknownAction
 from gonghui.core.models import Notice
+from gonghui.core.text import words
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind, Role
 from gonghui.orgs.models import Enterprise, Org, StaffRole
-from gonghui.triage.text import words
-from gonghui.warnings import detectors
+from gonghui.warnings import detectors, workflow
+from gonghui.warnings.access import access_warning as access_warning  # re-exported
+from gonghui.warnings.access import can_act as can_act
+from gonghui.warnings.access import visible_warnings as visible_warnings
 from gonghui.warnings.choices import Level, WarningKind, WarningStatus
 from gonghui.warnings.models import DetectorRun, EarlyWarning, WarningEvent
 
-WORKFLOW_ROLES = {Role.DISPATCHER, Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}
 LEVEL_ORDER = {Level.YELLOW: 0, Level.ORANGE: 1, Level.RED: 2}
 DUE_HOURS = {Level.RED: 24, Level.ORANGE: 72, Level.YELLOW: 120}
-# (action, from statuses, to status)
-TRANSITIONS = {
-    "study": ({WarningStatus.OPEN}, WarningStatus.STUDIED),
-    "act": ({WarningStatus.STUDIED}, WarningStatus.ACTED),
-    "close": (
-        {WarningStatus.OPEN, WarningStatus.STUDIED, WarningStatus.ACTED},
-        WarningStatus.CLOSED,
-    ),
-}
-
-
-class Conflict(ServiceError):
-    status = 409
-
-
-class Forbidden(ServiceError):
-    status = 403
 
 
 def employer_key(enterprise_id: int | None, name: str) -> str:
@@ -241,21 +226,6 @@ def mark_overdue(*, now: datetime | None = None) -> int:
 # --- access and workflow -----------------------------------------------------------------
 
 
-def visible_warnings(principal):
-    return EarlyWarning.objects.filter(access.scope_q(principal, "org__path"))
-
-
-def access_warning(principal, pk) -> EarlyWarning:
-    try:
-        return visible_warnings(principal).select_related("org").defer("org__boundary").get(pk=pk)
-    except (EarlyWarning.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-def can_act(warning: EarlyWarning, actor) -> bool:
-    return bool(access.roles_over(actor, warning.org) & WORKFLOW_ROLES)
-
-
 def act(
     warning: EarlyWarning,
     action: str,
@@ -266,22 +236,14 @@ def act(
     request=None,
 ) -> EarlyWarning:
     """Move a warning one step of its workflow; the note is required at every step."""
-    if action not in TRANSITIONS:
-        raise ServiceError(_("未知的操作。"), code="unknown_action", status=404)
-    sources, target = TRANSITIONS[action]
+    if action not in workflow.WORKFLOW:
+        raise UnknownAction(_("未知的操作。"), code="unknown_action")
     note = (note or "").strip()
     if not note:
         raise ValidationError(_("请填写研判意见或处置情况。"), code="note_required")
     with transaction.atomic():
         warning = EarlyWarning.objects.select_for_update().select_related("org").get(pk=warning.pk)
-        if warning.status not in sources:
-            raise Conflict(
-                _("当前状态（%(status)s）不能进行此操作。")
-                % {"status": WarningStatus(warning.status).label},
-                code="invalid_transition",
-            )
-        if not can_act(warning, actor):
-            raise Forbidden(_("您的岗位不能处置该预警。"), code="forbidden_role")
+        target = workflow.WORKFLOW.check(warning, action, actor).target
         invited = []
         if action == "study":
             for pk in invited_org_ids or []:

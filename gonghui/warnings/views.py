@@ -11,17 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.core.errors import ServiceError
+from gonghui.core.errors import ServiceError, error_message
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
-from gonghui.warnings import hot_topics, services
+from gonghui.warnings import hot_topics, services, workflow
 from gonghui.warnings.choices import WarningStatus
-
-STEP_LABELS = {
-    "study": _("会商研判"),
-    "act": _("联动处置"),
-    "close": _("关闭预警"),
-}
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -52,10 +46,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _render_detail(request, warning, *, error: str = "", status: int = 200) -> HttpResponse:
     steps = []
-    if services.can_act(warning, request.user):
-        for action, (sources, _target) in services.TRANSITIONS.items():
-            if warning.status in sources:
-                steps.append({"action": action, "label": STEP_LABELS[action]})
+    for tr in workflow.WORKFLOW.allowed(warning, request.user):
+        steps.append({"action": tr.action, "label": str(tr.label)})
     invitable = (
         access.visible_orgs(request.user)
         .filter(kind__in=[OrgKind.DISTRICT, OrgKind.STREET])
@@ -92,7 +84,7 @@ def detail(request: HttpRequest, warning_id: int) -> HttpResponse:
 @require_POST
 def step(request: HttpRequest, warning_id: int, action: str) -> HttpResponse:
     warning = services.access_warning(request.user, warning_id)
-    if action not in services.TRANSITIONS:
+    if action not in workflow.WORKFLOW:
         raise Http404
     try:
         invited = [int(x) for x in request.POST.getlist("invited_org_ids") if x.isdigit()]
@@ -105,9 +97,9 @@ def step(request: HttpRequest, warning_id: int, action: str) -> HttpResponse:
             request=request,
         )
     except (ServiceError, ValidationError) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else exc.message
+        text = error_message(exc)
         return _render_detail(request, warning, error=text, status=getattr(exc, "status", 400))
-    messages.success(request, _("已完成：%(step)s。") % {"step": STEP_LABELS[action]})
+    messages.success(request, _("已完成：%(step)s。") % {"step": workflow.WORKFLOW.label(action)})
     return redirect("warnings:detail", warning.pk)
 
 

@@ -3,8 +3,9 @@ on held-out rows only, and never showing a real question as a result."""
 
 import pytest
 
+from benchmarks import evaluate
 from gonghui.knowledge import annotated, search
-from gonghui.triage import data, evaluate
+from gonghui.triage import data
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 
 from gonghui.core.models import AuditLog
 from gonghui.core.testing import check_matrix
-from gonghui.members import services
+from gonghui.members import drives, services
+from gonghui.members.drives import TaskInput
 from gonghui.members.models import DrivePlan, DriveTask
-from gonghui.members.services import TaskInput
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def _task(number=1, *, metric="manual", target=10, title="走访职工", owner="
 
 
 def _plan(personas, org, tasks=None, **kw) -> DrivePlan:
-    return services.save_drive_plan(
+    return drives.save_drive_plan(
         actor=personas["district_supervisor"].user,
         org=org,
         title=kw.get("title", "2026年加强年"),
@@ -138,7 +138,7 @@ def test_plans_belong_to_city_district_or_street_and_need_a_planner(personas, wa
         _plan(personas, union)
     assert exc.value.code == "invalid_org"
     with pytest.raises(services.Forbidden):
-        services.save_drive_plan(
+        drives.save_drive_plan(
             actor=personas["street_handler"].user,
             org=wangjing,
             title="t",
@@ -147,9 +147,9 @@ def test_plans_belong_to_city_district_or_street_and_need_a_planner(personas, wa
             tasks=[_task(1)],
         )
     assert not DrivePlan.objects.exists()
-    orgs = set(services.planning_orgs(personas["district_supervisor"].user))
+    orgs = set(drives.planning_orgs(personas["district_supervisor"].user))
     assert wangjing in orgs and wangjing.parent in orgs and union not in orgs
-    assert not services.planning_orgs(personas["street_handler"].user).exists()
+    assert not drives.planning_orgs(personas["street_handler"].user).exists()
 
 
 def test_new_plan_page_matrix(personas):

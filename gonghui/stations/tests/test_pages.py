@@ -9,9 +9,9 @@ from pypdf import PdfReader
 from gonghui.appeals.models import Appeal
 from gonghui.h5.views import SESSION_KEY
 from gonghui.stations import services
+from gonghui.stations.h5_views import navigate_links
 from gonghui.stations.models import CheckIn, PositionReport, Rating
 from gonghui.stations.sign import qr_svg
-from gonghui.stations.views import navigate_links
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,13 @@ import json
 
 import pytest
 
+from gonghui.appeals import duplicates
 from gonghui.appeals import services as appeals
 from gonghui.appeals.models import Appeal
 from gonghui.orgs.choices import Role
 from gonghui.orgs.models import Org, StaffRole
 from gonghui.orgs.services import create_enterprise
-from gonghui.triage import duplicates, training
+from gonghui.triage import training
 from gonghui.triage.models import Correction
 
 pytestmark = pytest.mark.django_db

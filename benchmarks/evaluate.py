@@ -1,6 +1,6 @@
 """``make eval``: the measured quality of triage, knowledge search and early warning.
 
-Run as ``python -m gonghui.triage.evaluate`` against an empty database (the Makefile
+Run as ``python -m benchmarks.evaluate`` against an empty database (the Makefile
 gives it a throwaway PostgreSQL): it migrates, imports the real org tree and the laws,
 trains the model on the train split only, and prints
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 def setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gonghui.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     import django
 
     django.setup()

@@ -1,0 +1,133 @@
+"""Every route that needs a permission-matrix test, and the ones that do not yet have one.
+
+The API routes come from the OpenAPI schema (method and path); the console pages from
+the URL resolver (every pattern under ``/console/``, any method). A route is covered
+when a test's ``check_matrix`` request reached it (``core.testing.MATRIX_COVERED``).
+``PUBLIC`` lists the routes anyone may call (checked: they must carry no auth);
+``KNOWN_GAPS`` the routes without a matrix test when this check was introduced. Both
+lists may only shrink: a covered route still listed as a gap fails too, so the list
+stays honest. New routes get a matrix test (``docs/adding-an-app.md``).
+"""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from gonghui.core.testing import normalise
+
+ANY = "*"
+
+# Anyone may call these (no auth on the route): sign-in, tracking, public finders.
+PUBLIC: set[tuple[str, str]] = {
+    ("GET", "/api/v1/"),
+    ("POST", "/api/v1/auth/token"),
+    ("POST", "/api/v1/auth/otp/request"),
+    ("POST", "/api/v1/auth/otp/verify"),
+    ("GET", "/api/v1/appeals/track"),
+    ("POST", "/api/v1/appeals/track/evaluate"),
+    ("GET", "/api/v1/geo/locate"),
+    ("GET", "/api/v1/stations"),
+    ("GET", "/api/v1/stations/nearby"),
+    ("GET", "/api/v1/stations/{position_id}"),
+    ("POST", "/api/v1/stations/{position_id}/checkins"),
+    (ANY, "/console/login/"),
+    (ANY, "/console/logout/"),
+}
+
+# Routes without a permission-matrix test when this check came in (found by a whole-suite
+# run); remove an entry when its test exists. A new route never goes here.
+KNOWN_GAPS: set[tuple[str, str]] = {
+    ("*", "/console/"),
+    ("*", "/console/appeals/callbacks/"),
+    ("*", "/console/appeals/callbacks/{appeal_id}/"),
+    ("*", "/console/appeals/{appeal_id}/act/{action}/"),
+    ("*", "/console/audit/"),
+    ("*", "/console/knowledge/"),
+    ("*", "/console/knowledge/answers/new/"),
+    ("*", "/console/members/"),
+    ("*", "/console/members/applications/{app_id}/"),
+    ("*", "/console/members/applications/{app_id}/{action}/"),
+    ("*", "/console/members/drives/"),
+    ("*", "/console/members/drives/tasks/{task_id}/report/"),
+    ("*", "/console/members/export.xlsx"),
+    ("*", "/console/members/import/"),
+    ("*", "/console/members/import/template.xlsx"),
+    ("*", "/console/members/meetings/"),
+    ("*", "/console/members/organising/"),
+    ("*", "/console/members/organising/open/"),
+    ("*", "/console/members/organising/{case_id}/"),
+    ("*", "/console/members/search/"),
+    ("*", "/console/members/stats/"),
+    ("*", "/console/members/transfers/"),
+    ("*", "/console/members/transfers/{transfer_id}/{action}/"),
+    ("*", "/console/members/{member_id}/{action}/"),
+    ("*", "/console/orgs/"),
+    ("*", "/console/orgs/coverage/"),
+    ("*", "/console/orgs/map.json"),
+    ("*", "/console/stations/"),
+    ("*", "/console/stations/coverage.json"),
+    ("*", "/console/stations/coverage/"),
+    ("*", "/console/stations/export.xlsx"),
+    ("*", "/console/stations/import/"),
+    ("*", "/console/stations/new/"),
+    ("*", "/console/stations/round/"),
+    ("*", "/console/warnings/"),
+    ("*", "/console/warnings/hot-topics.pdf"),
+    ("*", "/console/warnings/hot-topics/"),
+    ("*", "/console/warnings/{warning_id}/"),
+    ("*", "/console/warnings/{warning_id}/{action}/"),
+    ("GET", "/api/v1/appeals/hot-topics"),
+    ("GET", "/api/v1/auth/me"),
+    ("GET", "/api/v1/members"),
+    ("GET", "/api/v1/members/applications"),
+    ("GET", "/api/v1/members/me"),
+    ("GET", "/api/v1/members/transfers"),
+    ("GET", "/api/v1/orgs"),
+    ("POST", "/api/v1/members/applications/{app_id}/reject"),
+    ("POST", "/api/v1/members/join"),
+    ("POST", "/api/v1/members/me/transfer"),
+    ("POST", "/api/v1/stations/{position_id}/ratings"),
+    ("POST", "/api/v1/warnings/{warning_id}/act"),
+    ("POST", "/api/v1/warnings/{warning_id}/close"),
+    ("POST", "/api/v1/warnings/{warning_id}/study"),
+}
+
+
+def api_routes() -> dict[tuple[str, str], bool]:
+    """Return ``{(METHOD, path): needs_auth}`` for every API operation."""
+    from gonghui.api import api
+
+    spec = api.get_openapi_schema()
+    routes = {}
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            routes[(method.upper(), path)] = bool(op.get("security"))
+    return routes
+
+
+def console_routes() -> set[tuple[str, str]]:
+    """Return ``{("*", path)}`` for every URL pattern under ``/console/``."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern) and route.startswith("console/"):
+                found.add((ANY, normalise(route)))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def uncovered(covered: set[tuple[str, str]]) -> tuple[list, list]:
+    """Return (routes with no matrix test, gaps listed but covered now)."""
+    covered_paths = {path for _method, path in covered}
+    required = set(api_routes()) | console_routes()
+
+    def is_covered(route) -> bool:
+        method, path = route
+        return (method, path) in covered or (method == ANY and path in covered_paths)
+
+    missing = sorted(r for r in required - PUBLIC - KNOWN_GAPS if not is_covered(r))
+    stale = sorted(r for r in KNOWN_GAPS if is_covered(r) or r not in required)
+    return missing, stale
