@@ -1,6 +1,7 @@
 """The appeals API: intake, tracking and evaluation for workers; actions, metrics for staff."""
 
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -14,15 +15,18 @@ from pydantic import Field
 from gonghui.accounts.auth import OrgApiKey, WorkerBearer, staff_user_auth
 from gonghui.accounts.models import Worker
 from gonghui.appeals import metrics, services, workflow
-from gonghui.appeals.choices import Category, Status
+from gonghui.appeals.choices import Category, Channel, Kind, Satisfaction, Status, Urgency
 from gonghui.appeals.models import Appeal
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError, Throttled
+from gonghui.core.inputs import choice
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
+from gonghui.orgs.geo import CRS_CHOICES
 from gonghui.orgs.models import Org, StaffRole
 
 router = Router(tags=["appeals"])
+Crs = Literal[CRS_CHOICES]
 staff_auth = staff_user_auth
 intake_auth = [OrgApiKey(), WorkerBearer()]
 
@@ -41,18 +45,18 @@ class DeadlinesOut(Schema):
 class AppealIn(Schema):
     text: str = Field(max_length=8000)
     phone: str | None = Field(None, max_length=30)
-    kind: str | None = None
-    category: str | None = None
-    urgency: str | None = None
+    kind: choice(Kind, blank=True) | None = None
+    category: choice(Category, blank=True) | None = None
+    urgency: choice(Urgency, blank=True) | None = None
     name: str | None = Field(None, max_length=80)
     anonymous: bool = False
     address: str | None = Field(None, max_length=400)
     lat: float | None = None
     lng: float | None = None
-    crs: str = "wgs84"
+    crs: Crs = "wgs84"
     employer_name: str | None = Field(None, max_length=300)
     employer_uscc: str | None = Field(None, max_length=40)
-    channel: str | None = None
+    channel: choice(Channel, blank=True) | None = None
 
 
 class AppealCreated(Schema):
@@ -205,7 +209,7 @@ class EvaluateIn(Schema):
     ticket_no: str = Field(max_length=30)
     phone_last4: str = Field(max_length=4)
     resolved: bool
-    satisfaction: str
+    satisfaction: choice(Satisfaction)
     comment: str | None = Field(None, max_length=1000)
 
 
@@ -448,7 +452,7 @@ class RankingRow(MetricsOut):
 
 
 class RankingFilter(Schema):
-    level: str = "district"
+    level: Literal["district", "street"] = "district"
     from_: date | None = Field(None, alias="from")
     to: date | None = None
     min_volume: int = Field(metrics.MIN_VOLUME, ge=0, le=10000)
@@ -494,9 +498,9 @@ class ActionIn(Schema):
     reason: str | None = Field(None, max_length=1000)
     reply: str | None = Field(None, max_length=8000)
     answer: str | None = Field(None, max_length=8000)
-    days: int | None = None
+    days: int | None = Field(None, ge=1, le=366)
     into_id: int | None = None
-    category: str | None = Field(None, max_length=30)
+    category: choice(Category) | None = None
 
 
 def _action_view(action: str):

@@ -12,8 +12,15 @@ from pydantic import Field
 from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError
+from gonghui.core.inputs import choice
 from gonghui.members import search, services, stats
-from gonghui.members.choices import ApplicationStatus, MemberStatus, TransferStatus
+from gonghui.members.choices import (
+    ApplicationStatus,
+    GigPlatform,
+    JobType,
+    MemberStatus,
+    TransferStatus,
+)
 from gonghui.members.models import JoinApplication, Member, Transfer
 from gonghui.orgs import access
 from gonghui.orgs.models import Org
@@ -40,8 +47,8 @@ class JoinIn(Schema):
     id_number: str = Field(max_length=40)
     employer_name: str | None = Field(None, max_length=300)
     employer_uscc: str | None = Field(None, max_length=40)
-    gig_platform: str | None = Field(None, max_length=30)
-    job_type: str | None = Field(None, max_length=30)
+    gig_platform: choice(GigPlatform, blank=True) | None = None
+    job_type: choice(JobType, blank=True) | None = None
     street_id: int | None = None
 
 
@@ -187,8 +194,8 @@ def me(request):
 class WorkerTransferIn(Schema):
     employer_name: str | None = Field(None, max_length=300)
     employer_uscc: str | None = Field(None, max_length=40)
-    gig_platform: str | None = Field(None, max_length=30)
-    job_type: str | None = Field(None, max_length=30)
+    gig_platform: choice(GigPlatform, blank=True) | None = None
+    job_type: choice(JobType, blank=True) | None = None
     street_id: int | None = None
     reason: str | None = Field(None, max_length=300)
 
@@ -269,9 +276,9 @@ def application_out(a: JoinApplication) -> dict:
 
 
 class ListQuery(Schema):
-    status: str | None = None
+    status: choice(ApplicationStatus) | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 @router.get("/applications", response=ApplicationList, auth=staff_auth, summary="Applications")
@@ -379,7 +386,7 @@ def member_out(m: Member) -> dict:
 
 class SearchQuery(Schema):
     q: str = Field("", max_length=40)
-    status: str | None = None
+    status: choice(MemberStatus) | None = None
     limit: int = Field(20, ge=1, le=100)
 
 
@@ -456,7 +463,7 @@ class TransferList(Schema):
 
 
 @router.get("/transfers", response=TransferList, auth=staff_auth, summary="Transfers")
-def transfers(request, status: str | None = None):
+def transfers(request, status: choice(TransferStatus) | None = None):
     qs = (
         services.visible_transfers(request.auth)
         .select_related("from_org", "to_org")

@@ -1,3 +1,5 @@
+from typing import Literal
+
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -7,7 +9,7 @@ from gonghui.accounts.auth import staff_auth
 from gonghui.core.errors import ServiceError
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
-from gonghui.orgs.geo import locate
+from gonghui.orgs.geo import CRS_CHOICES, locate
 
 router = Router(tags=["orgs"])
 geo_router = Router(tags=["geo"])
@@ -47,7 +49,7 @@ class OrgFilter(Schema):
     parent: int | None = None
     q: str | None = Field(None, max_length=60)
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 def _with_counts(qs):
@@ -99,7 +101,7 @@ class LocateOut(Schema):
 
 
 @geo_router.get("/locate", response=LocateOut, auth=None, summary="District of a point")
-def geo_locate(request, lat: str, lng: str, crs: str = "wgs84"):
+def geo_locate(request, lat: str, lng: str, crs: Literal[CRS_CHOICES] = "wgs84"):
     where = locate(lat, lng, crs)
     if not where.inside_beijing:
         raise ServiceError(
