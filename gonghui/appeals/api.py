@@ -19,7 +19,7 @@ from gonghui.appeals.choices import Category, Channel, Kind, Satisfaction, Statu
 from gonghui.appeals.models import Appeal
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError, Throttled
-from gonghui.core.inputs import choice
+from gonghui.core.inputs import DbInt, choice
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.geo import CRS_CHOICES
@@ -355,7 +355,7 @@ def appeal_out(appeal: Appeal, user, request=None, *, detail: bool = False) -> d
 class AppealFilter(Schema):
     status: Status | None = None
     category: Category | None = None
-    org: int | None = None
+    org: DbInt | None = None
     overdue: bool | None = None
     page: int = Field(1, ge=1, le=10000)
 
@@ -428,7 +428,7 @@ def _rates_dict(org, start, end, r) -> dict:
 
 
 class MetricsFilter(Schema):
-    org: int | None = None
+    org: DbInt | None = None
     from_: date | None = Field(None, alias="from")
     to: date | None = None
 

@@ -9,10 +9,11 @@ is refused rather than silently changed.
 """
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from pydantic import Field
 
 from gonghui.core.errors import ServiceError
 
@@ -22,6 +23,9 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # Integers the database can hold (PostgreSQL bigint); ids and counts never come near them.
 MAX_INT = 2**63 - 1
+
+# An id in a query parameter: one the database could hold, else a 422 (not an empty answer).
+DbInt = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
 
 
 # Dates a person can mean: far enough either way for any record, near enough that adding

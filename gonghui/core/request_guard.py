@@ -127,8 +127,6 @@ class RequestGuard:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         refusal = _refusal(request)
         if refusal is not None:
-            # The unread body must not be taken for the next request on this connection.
-            refusal["Connection"] = "close"
             return refusal
         if not is_api(request):
             failed = self._clean_form(request)

@@ -12,7 +12,7 @@ from pydantic import Field
 from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError
-from gonghui.core.inputs import choice
+from gonghui.core.inputs import DbInt, choice
 from gonghui.members import search, services, stats
 from gonghui.members.choices import (
     ApplicationStatus,
@@ -506,7 +506,7 @@ def transfer_action(request, transfer_id: int, action: str, payload: NoteIn | No
 
 
 class StatsQuery(Schema):
-    org_id: int | None = None
+    org_id: DbInt | None = None
     start: date | None = None
     end: date | None = None
 

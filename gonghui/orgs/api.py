@@ -7,6 +7,7 @@ from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth
 from gonghui.core.errors import ServiceError
+from gonghui.core.inputs import DbInt
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.geo import CRS_CHOICES, locate
@@ -46,7 +47,7 @@ class OrgList(Schema):
 
 class OrgFilter(Schema):
     kind: OrgKind | None = None
-    parent: int | None = None
+    parent: DbInt | None = None
     q: str | None = Field(None, max_length=60)
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0, le=1_000_000)

@@ -27,6 +27,7 @@ class ApiWorld:
     handler: dict[str, str]  # headers: a street handler's bearer token
     worker: dict[str, str]  # headers: the courier's bearer token
     api_key: dict[str, str]  # headers: an API key of the 朝阳区 federation
+    handler_org_id: int  # the street handler's union (望京街道)
 
     def session(self) -> requests.Session:
         return requests.Session()
@@ -50,6 +51,7 @@ def api_world(live_server, transactional_db) -> Iterator[ApiWorld]:
         handler={"Authorization": f"Bearer {personas['street_handler'].token}"},
         worker={"Authorization": f"Bearer {personas['courier'].token}"},
         api_key={"X-Api-Key": raw_key},
+        handler_org_id=personas["street_handler"].org.pk,
     )
     # Throttle counters live in the process cache: later tests must not inherit them.
     cache.clear()
