@@ -91,4 +91,5 @@ def test_it_answers_every_generated_request_as_its_schema_says(api_world):
         f"\nschemathesis: {len(operations)} operations, {sum(sent.values())} requests, "
         f"{len(failures)} failures, {elapsed:.1f} s"
     )
+    session.close()
     assert not failures, f"{len(failures)} failures:\n" + "\n\n".join(failures[:40])
