@@ -227,6 +227,7 @@ THROTTLED = {
     ("GET", "/api/v1/appeals/track"),
     ("POST", "/api/v1/appeals/track/evaluate"),
     ("GET", "/api/v1/stations/nearby"),
+    ("POST", "/api/v1/stations/{position_id}/checkins"),
 }
 
 

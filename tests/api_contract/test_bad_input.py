@@ -344,3 +344,24 @@ def test_a_64_megapixel_png_is_refused_from_its_header(api_world):
     assert r.status_code in (200, 422), r.status_code
     assert "图片尺寸过大" in r.text
     assert not Photo.objects.exists()
+
+
+def test_control_characters_never_reach_an_appeal_filed_through_the_console_form(api_world):
+    session = _console(api_world)
+    page = f"{api_world.url}/console/appeals/new/"
+    session.get(page, timeout=30)
+    r = session.post(
+        page,
+        data={
+            "phone": "138\x0012345678",
+            "text": "外卖平台拖欠\x00我三个月\x0b工资，共计八千元，站长不接电话。",
+            "name": "王\x1b小明",
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        headers={"Referer": page},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text[:300]
+    appeal = Appeal.objects.get()
+    assert appeal.text == "外卖平台拖欠我三个月工资，共计八千元，站长不接电话。"
+    assert appeal.name == "王小明" and appeal.phone == "13812345678"
