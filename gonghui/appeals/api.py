@@ -19,7 +19,7 @@ from gonghui.appeals.choices import Category, Channel, Kind, Satisfaction, Statu
 from gonghui.appeals.models import Appeal
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError, Throttled
-from gonghui.core.inputs import DbInt, choice
+from gonghui.core.inputs import DbInt, choice, choice_out
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.geo import CRS_CHOICES
@@ -62,10 +62,10 @@ class AppealIn(Schema):
 class AppealCreated(Schema):
     id: int
     ticket_no: str
-    status: str
-    kind: str
-    category: str
-    urgency: str
+    status: choice_out(Status)
+    kind: choice_out(Kind)
+    category: choice_out(Category)
+    urgency: choice_out(Urgency)
     assigned_org: OrgRef | None
     deadlines: DeadlinesOut
     tracking_url: str
@@ -147,9 +147,9 @@ class TimelineItem(Schema):
 
 class TrackOut(Schema):
     ticket_no: str
-    status: str
+    status: choice_out(Status)
     status_label: str
-    category: str
+    category: choice_out(Category)
     timeline: list[TimelineItem]
     can_evaluate: bool
 
@@ -243,11 +243,11 @@ class EventOut(Schema):
 class AppealOut(Schema):
     id: int
     ticket_no: str
-    channel: str
-    kind: str
-    category: str
-    urgency: str
-    status: str
+    channel: choice_out(Channel)
+    kind: choice_out(Kind)
+    category: choice_out(Category)
+    urgency: choice_out(Urgency)
+    status: choice_out(Status)
     status_label: str
     text: str
     name: str

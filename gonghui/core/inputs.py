@@ -91,3 +91,14 @@ def choice(choices: type[models.TextChoices], *, blank: bool = False) -> Any:
     A refused value is answered with the list of valid ones (see ``gonghui.api``).
     """
     return Literal[choice_values(choices, blank=blank)]
+
+
+def choice_out(choices: type[models.TextChoices], *, blank: bool = False) -> Any:
+    """Return ``str`` documented as an enum of ``choices``, for answers.
+
+    Answers are not re-validated against the enum (one odd stored value must not turn a
+    whole list into a 500); the contract tests check the documented enum instead.
+    """
+    return Annotated[
+        str, Field(json_schema_extra={"enum": list(choice_values(choices, blank=blank))})
+    ]

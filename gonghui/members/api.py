@@ -12,10 +12,12 @@ from pydantic import Field
 from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError
-from gonghui.core.inputs import DbInt, choice
+from gonghui.core.inputs import DbInt, choice, choice_out
 from gonghui.members import search, services, stats
 from gonghui.members.choices import (
     ApplicationStatus,
+    Employment,
+    Gender,
     GigPlatform,
     JobType,
     MemberStatus,
@@ -95,7 +97,7 @@ class PeriodOut(Schema):
 
 class TransferOut(Schema):
     id: int
-    status: str
+    status: choice_out(TransferStatus)
     from_org: OrgRef
     to_org: OrgRef
     release_by: datetime
@@ -229,16 +231,16 @@ class ApplicationOut(Schema):
     name: str
     id_number: str
     phone: str
-    gender: str
+    gender: choice_out(Gender)
     birth_date: date
-    employment: str
+    employment: choice_out(Employment)
     employer_name: str
-    gig_platform: str
-    job_type: str
+    gig_platform: choice_out(GigPlatform, blank=True)
+    job_type: choice_out(JobType, blank=True)
     street: OrgRef | None
     union: OrgRef
     route_note: str
-    status: str
+    status: choice_out(ApplicationStatus)
     due_at: datetime
     overdue: bool
     reason: str
@@ -349,14 +351,14 @@ class MemberOut(Schema):
     name: str
     id_number: str
     phone: str
-    gender: str
+    gender: choice_out(Gender)
     birth_date: date
-    employment: str
+    employment: choice_out(Employment)
     employer_name: str
-    gig_platform: str
-    job_type: str
+    gig_platform: choice_out(GigPlatform, blank=True)
+    job_type: choice_out(JobType, blank=True)
     union: OrgRef
-    status: str
+    status: choice_out(MemberStatus)
     joined_on: date
 
 

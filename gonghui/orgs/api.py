@@ -7,7 +7,7 @@ from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth
 from gonghui.core.errors import ServiceError
-from gonghui.core.inputs import DbInt
+from gonghui.core.inputs import DbInt, choice_out
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.geo import CRS_CHOICES, locate
@@ -20,7 +20,7 @@ class OrgOut(Schema):
     id: int
     name: str
     short_name: str
-    kind: str
+    kind: choice_out(OrgKind)
     kind_label: str
     parent_id: int | None
     admin_code: str | None

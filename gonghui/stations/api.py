@@ -16,7 +16,7 @@ from pydantic import Field
 from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core.coords import gcj02_to_wgs84, to_gcj02
 from gonghui.core.errors import Throttled
-from gonghui.core.inputs import choice
+from gonghui.core.inputs import choice, choice_out
 from gonghui.orgs.geo import CRS_CHOICES, validate_point
 from gonghui.stations import access, hours, services
 from gonghui.stations.choices import AMENITY_BITS, Amenity, Group, Host, Kind, Status
@@ -208,14 +208,14 @@ class PointOut(Schema):
 
 class PositionOut(Schema):
     id: int
-    kind: str
+    kind: choice_out(Kind)
     kind_label: str
     name: str
-    status: str
+    status: choice_out(Status)
     owner: OrgRef
     district: OrgRef | None
     street: OrgRef | None
-    host_kind: str
+    host_kind: choice_out(Host)
     host_name: str
     address: str
     gcj02: PointOut

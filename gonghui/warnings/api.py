@@ -7,8 +7,9 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth
+from gonghui.core.inputs import choice_out
 from gonghui.warnings import hot_topics, services
-from gonghui.warnings.choices import WarningKind, WarningStatus
+from gonghui.warnings.choices import Level, WarningKind, WarningStatus
 
 router = Router(tags=["warnings"])
 hot_router = Router(tags=["appeals"])
@@ -21,9 +22,9 @@ class OrgRef(Schema):
 
 class WarningOut(Schema):
     id: int
-    kind: str
-    level: str
-    status: str
+    kind: choice_out(WarningKind)
+    level: choice_out(Level)
+    status: choice_out(WarningStatus)
     title: str
     org: OrgRef
     category: str
