@@ -132,7 +132,10 @@ def _choice_refusal(err: dict) -> tuple[str, str] | None:
         "field": field,
         "values": ", ".join(values),
     }
-    return f"invalid_{field}", detail
+    # Enum-typed filters answered ``invalid_request`` before choices listed their values,
+    # and the fields that became Literals had a service code ``invalid_<field>``: both kept.
+    code = f"invalid_{field}" if err.get("type") == "literal_error" else "invalid_request"
+    return code, detail
 
 
 @api.exception_handler(SchemaError)
