@@ -86,6 +86,7 @@ def test_it_answers_every_generated_request_as_its_schema_says(api_world):
     session = requests.Session()
     failures: list[str] = []
     sent: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()  # failures by check
     waited = [0.0]  # seconds spent waiting for the server (the rest is generation)
     started = time.monotonic()
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -116,7 +117,9 @@ def test_it_answers_every_generated_request_as_its_schema_says(api_world):
             waited[0] += time.monotonic() - before
             try:
                 case.validate_response(response, checks=CHECKS)
-            except Exception as exc:  # every failure is collected, reported at the end
+            except (Exception, BaseExceptionGroup) as exc:  # collected, reported at the end
+                for failure in getattr(exc, "exceptions", [exc]):
+                    kinds[getattr(failure, "title", type(failure).__name__)] += 1
                 failures.append(f"{case.operation.label}: {type(exc).__name__}: {str(exc)[:700]}")
 
         run()
@@ -125,6 +128,7 @@ def test_it_answers_every_generated_request_as_its_schema_says(api_world):
     print(
         f"\nschemathesis: {len(operations)} operations, {sum(sent.values())} requests, "
         f"{len(failures)} failures, {elapsed:.1f} s ({waited[0]:.1f} s waiting for answers)"
+        + "".join(f"\n  {n} x {kind}" for kind, n in kinds.most_common())
     )
     session.close()
     assert not failures, f"{len(failures)} failures:\n" + "\n\n".join(failures[:40])
