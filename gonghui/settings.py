@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "gonghui.core.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the locale (its refusals are translated), before anything reads the body.
+    "gonghui.core.request_guard.RequestGuard",
     "gonghui.core.middleware.ApiErrorsAsJson",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -210,6 +212,10 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("GONGHUI_MEDIA_DIR", VAR_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Whole request bodies, refused from Content-Length before they are read (core.request_guard):
+# the API takes JSON only; pages take uploads (5 attachments of 10 MB, an 8 MB photo).
+GONGHUI_API_MAX_BODY_BYTES = int(os.environ.get("GONGHUI_API_MAX_BODY_BYTES", str(1024 * 1024)))
+GONGHUI_MAX_REQUEST_BYTES = int(os.environ.get("GONGHUI_MAX_REQUEST_BYTES", str(56 * 1024 * 1024)))
 
 # Only the hashed names are kept and compressed (half the work of collectstatic); every
 # reference goes through {% static %}, so nothing asks for an unhashed name.

@@ -26,5 +26,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+handler400 = "gonghui.core.views.bad_request"
+handler403 = "gonghui.core.views.permission_denied"
 handler404 = "gonghui.core.views.not_found"
 handler500 = "gonghui.core.views.server_error"

@@ -1,6 +1,7 @@
 """The appeals API: intake, tracking and evaluation for workers; actions, metrics for staff."""
 
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -15,18 +16,21 @@ from gonghui.accounts.auth import OrgApiKey, WorkerBearer, staff_user_auth
 from gonghui.accounts.models import AccessToken, Worker
 from gonghui.accounts.services import resolve_token
 from gonghui.appeals import metrics, services, tracking, workflow
-from gonghui.appeals.choices import Category, Status
+from gonghui.appeals.choices import Category, Channel, Kind, Satisfaction, Status, Urgency
 from gonghui.appeals.models import Appeal
 from gonghui.core import pii
 from gonghui.core.api_routes import register_transitions
 from gonghui.core.audit import client_ip
 from gonghui.core.errors import ServiceError
+from gonghui.core.inputs import DbInt, choice, choice_out
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
+from gonghui.orgs.geo import CRS_CHOICES
 from gonghui.orgs.models import Org, StaffRole
 from gonghui.orgs.schemas import OrgRef
 
 router = Router(tags=["appeals"])
+Crs = Literal[CRS_CHOICES]
 staff_auth = staff_user_auth
 intake_auth = [OrgApiKey(), WorkerBearer()]
 
@@ -40,27 +44,27 @@ class DeadlinesOut(Schema):
 class AppealIn(Schema):
     text: str = Field(max_length=8000)
     phone: str | None = Field(None, max_length=30)
-    kind: str | None = None
-    category: str | None = None
-    urgency: str | None = None
+    kind: choice(Kind, blank=True) | None = None
+    category: choice(Category, blank=True) | None = None
+    urgency: choice(Urgency, blank=True) | None = None
     name: str | None = Field(None, max_length=80)
     anonymous: bool = False
     address: str | None = Field(None, max_length=400)
     lat: float | None = None
     lng: float | None = None
-    crs: str = "wgs84"
+    crs: Crs = "wgs84"
     employer_name: str | None = Field(None, max_length=300)
     employer_uscc: str | None = Field(None, max_length=40)
-    channel: str | None = None
+    channel: choice(Channel, blank=True) | None = None
 
 
 class AppealCreated(Schema):
     id: int
     ticket_no: str
-    status: str
-    kind: str
-    category: str
-    urgency: str
+    status: choice_out(Status)
+    kind: choice_out(Kind)
+    category: choice_out(Category)
+    urgency: choice_out(Urgency)
     assigned_org: OrgRef | None
     deadlines: DeadlinesOut
     tracking_url: str
@@ -142,9 +146,9 @@ class TimelineItem(Schema):
 
 class TrackOut(Schema):
     ticket_no: str
-    status: str
+    status: choice_out(Status)
     status_label: str
-    category: str
+    category: choice_out(Category)
     timeline: list[TimelineItem]
     can_evaluate: bool
 
@@ -191,7 +195,7 @@ class EvaluateIn(Schema):
     # The same proof as for tracking; left out only by the filing worker's own bearer.
     phone_last4: str | None = Field(None, max_length=4)
     resolved: bool
-    satisfaction: str
+    satisfaction: choice(Satisfaction)
     comment: str | None = Field(None, max_length=1000)
 
 
@@ -242,11 +246,11 @@ class EventOut(Schema):
 class AppealOut(Schema):
     id: int
     ticket_no: str
-    channel: str
-    kind: str
-    category: str
-    urgency: str
-    status: str
+    channel: choice_out(Channel)
+    kind: choice_out(Kind)
+    category: choice_out(Category)
+    urgency: choice_out(Urgency)
+    status: choice_out(Status)
     status_label: str
     text: str
     name: str
@@ -354,7 +358,7 @@ def appeal_out(appeal: Appeal, user, request=None, *, detail: bool = False) -> d
 class AppealFilter(Schema):
     status: Status | None = None
     category: Category | None = None
-    org: int | None = None
+    org: DbInt | None = None
     overdue: bool | None = None
     page: int = Field(1, ge=1, le=10000)
 
@@ -427,7 +431,7 @@ def _rates_dict(org, start, end, r) -> dict:
 
 
 class MetricsFilter(Schema):
-    org: int | None = None
+    org: DbInt | None = None
     from_: date | None = Field(None, alias="from")
     to: date | None = None
 
@@ -451,7 +455,7 @@ class RankingRow(MetricsOut):
 
 
 class RankingFilter(Schema):
-    level: str = "district"
+    level: Literal["district", "street"] = "district"
     from_: date | None = Field(None, alias="from")
     to: date | None = None
     min_volume: int = Field(metrics.MIN_VOLUME, ge=0, le=10000)
@@ -497,9 +501,9 @@ class ActionIn(Schema):
     reason: str | None = Field(None, max_length=1000)
     reply: str | None = Field(None, max_length=8000)
     answer: str | None = Field(None, max_length=8000)
-    days: int | None = None
+    days: int | None = Field(None, ge=1, le=366)
     into_id: int | None = None
-    category: str | None = Field(None, max_length=30)
+    category: choice(Category) | None = None
 
 
 def _action_out(request, action: str, appeal: Appeal) -> dict:

@@ -14,9 +14,10 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from gonghui.core.images import check_pixels
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
-Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ def _strip_image(data: bytes, content_type: str) -> bytes:
     """Re-encode the pixels only: no EXIF (GPS), no comments; orientation applied first."""
     try:
         with Image.open(io.BytesIO(data)) as img:
+            check_pixels(img, code="attachment_too_large")  # from the header, before decoding
             img = ImageOps.exif_transpose(img)
             clean = Image.frombytes(img.mode, img.size, img.tobytes())
             if img.mode == "P" and img.getpalette():

@@ -32,6 +32,7 @@ from gonghui.core import redact, throttle
 from gonghui.core.audit import client_ip
 from gonghui.core.coords import gcj02_to_wgs84
 from gonghui.core.errors import ServiceError, Throttled, validation_payload
+from gonghui.core.inputs import YEAR_MAX, YEAR_MIN, year_in_range
 from gonghui.orgs.geo import validate_point
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -371,6 +372,12 @@ def _moment(request: HttpRequest, name: str, *, end: bool) -> datetime | None:
             moment = parse_datetime(raw)
     except ValueError:
         pass  # a well-formed but impossible date, such as 2026-02-30
+    if (moment or day) is not None and not year_in_range((moment or day).year):
+        raise Open311Error(
+            400,
+            _("%(field)s 超出允许的日期范围（%(min)d–%(max)d 年）。")
+            % {"field": name, "min": YEAR_MIN, "max": YEAR_MAX},
+        )
     if day is not None:
         moment = datetime.combine(day + timedelta(days=1) if end else day, time.min)
     if moment is None:

@@ -12,9 +12,18 @@ from pydantic import Field
 from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core import pii
 from gonghui.core.errors import ServiceError
+from gonghui.core.inputs import DbInt, choice, choice_out
 from gonghui.members import access as members_access
 from gonghui.members import search, services, stats
-from gonghui.members.choices import ApplicationStatus, MemberStatus, TransferStatus
+from gonghui.members.choices import (
+    ApplicationStatus,
+    Employment,
+    Gender,
+    GigPlatform,
+    JobType,
+    MemberStatus,
+    TransferStatus,
+)
 from gonghui.members.models import JoinApplication, Member, Transfer
 from gonghui.orgs import access
 from gonghui.orgs.models import Org
@@ -37,8 +46,8 @@ class JoinIn(Schema):
     id_number: str = Field(max_length=40)
     employer_name: str | None = Field(None, max_length=300)
     employer_uscc: str | None = Field(None, max_length=40)
-    gig_platform: str | None = Field(None, max_length=30)
-    job_type: str | None = Field(None, max_length=30)
+    gig_platform: choice(GigPlatform, blank=True) | None = None
+    job_type: choice(JobType, blank=True) | None = None
     street_id: int | None = None
 
 
@@ -85,7 +94,7 @@ class PeriodOut(Schema):
 
 class TransferOut(Schema):
     id: int
-    status: str
+    status: choice_out(TransferStatus)
     from_org: OrgRef
     to_org: OrgRef
     release_by: datetime
@@ -184,8 +193,8 @@ def me(request):
 class WorkerTransferIn(Schema):
     employer_name: str | None = Field(None, max_length=300)
     employer_uscc: str | None = Field(None, max_length=40)
-    gig_platform: str | None = Field(None, max_length=30)
-    job_type: str | None = Field(None, max_length=30)
+    gig_platform: choice(GigPlatform, blank=True) | None = None
+    job_type: choice(JobType, blank=True) | None = None
     street_id: int | None = None
     reason: str | None = Field(None, max_length=300)
 
@@ -220,16 +229,16 @@ class ApplicationOut(Schema):
     id_number: str
     phone: str
     # Only beside the full ID number, to roles that need it, in the detail (docs/access.md).
-    gender: str | None
+    gender: choice_out(Gender) | None
     birth_date: date | None
-    employment: str
+    employment: choice_out(Employment)
     employer_name: str
-    gig_platform: str
-    job_type: str
+    gig_platform: choice_out(GigPlatform, blank=True)
+    job_type: choice_out(JobType, blank=True)
     street: OrgRef | None
     union: OrgRef
     route_note: str
-    status: str
+    status: choice_out(ApplicationStatus)
     due_at: datetime
     overdue: bool
     reason: str
@@ -265,9 +274,9 @@ def application_out(a: JoinApplication, request, *, detail: bool = False) -> dic
 
 
 class ListQuery(Schema):
-    status: str | None = None
+    status: choice(ApplicationStatus) | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 @router.get("/applications", response=ApplicationList, auth=staff_auth, summary="Applications")
@@ -331,14 +340,14 @@ class MemberOut(Schema):
     id_number: str
     phone: str
     # Only beside the full ID number, to roles that need it, in the detail (docs/access.md).
-    gender: str | None
+    gender: choice_out(Gender) | None
     birth_date: date | None
-    employment: str
+    employment: choice_out(Employment)
     employer_name: str
-    gig_platform: str
-    job_type: str
+    gig_platform: choice_out(GigPlatform, blank=True)
+    job_type: choice_out(JobType, blank=True)
     union: OrgRef
-    status: str
+    status: choice_out(MemberStatus)
     joined_on: date
 
 
@@ -366,7 +375,7 @@ def member_out(m: Member, request, *, detail: bool = False) -> dict:
 
 class SearchQuery(Schema):
     q: str = Field("", max_length=40)
-    status: str | None = None
+    status: choice(MemberStatus) | None = None
     limit: int = Field(20, ge=1, le=100)
 
 
@@ -435,7 +444,7 @@ class TransferList(Schema):
 
 
 @router.get("/transfers", response=TransferList, auth=staff_auth, summary="Transfers")
-def transfers(request, status: str | None = None):
+def transfers(request, status: choice(TransferStatus) | None = None):
     qs = (
         services.visible_transfers(request.auth)
         .select_related("from_org", "to_org")
@@ -475,7 +484,7 @@ def transfer_action(request, transfer_id: int, action: str, payload: NoteIn | No
 
 
 class StatsQuery(Schema):
-    org_id: int | None = None
+    org_id: DbInt | None = None
     start: date | None = None
     end: date | None = None
 

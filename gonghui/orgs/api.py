@@ -1,3 +1,5 @@
+from typing import Literal
+
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -5,9 +7,10 @@ from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth
 from gonghui.core.errors import ServiceError
+from gonghui.core.inputs import DbInt, choice_out
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind
-from gonghui.orgs.geo import locate
+from gonghui.orgs.geo import CRS_CHOICES, locate
 
 router = Router(tags=["orgs"])
 geo_router = Router(tags=["geo"])
@@ -17,7 +20,7 @@ class OrgOut(Schema):
     id: int
     name: str
     short_name: str
-    kind: str
+    kind: choice_out(OrgKind)
     kind_label: str
     parent_id: int | None
     admin_code: str | None
@@ -44,10 +47,10 @@ class OrgList(Schema):
 
 class OrgFilter(Schema):
     kind: OrgKind | None = None
-    parent: int | None = None
+    parent: DbInt | None = None
     q: str | None = Field(None, max_length=60)
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 def _with_counts(qs):
@@ -99,7 +102,7 @@ class LocateOut(Schema):
 
 
 @geo_router.get("/locate", response=LocateOut, auth=None, summary="District of a point")
-def geo_locate(request, lat: str, lng: str, crs: str = "wgs84"):
+def geo_locate(request, lat: str, lng: str, crs: Literal[CRS_CHOICES] = "wgs84"):
     where = locate(lat, lng, crs)
     if not where.inside_beijing:
         raise ServiceError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,10 +17,11 @@ from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core import throttle
 from gonghui.core.audit import client_ip
 from gonghui.core.coords import gcj02_to_wgs84, to_gcj02
+from gonghui.core.inputs import choice, choice_out
 from gonghui.orgs.geo import CRS_CHOICES, validate_point
 from gonghui.orgs.schemas import OrgRef
 from gonghui.stations import access, hours, services
-from gonghui.stations.choices import AMENITY_BITS, Kind, Status
+from gonghui.stations.choices import AMENITY_BITS, Amenity, Group, Host, Kind, Status
 from gonghui.stations.index import index
 from gonghui.stations.models import Position, PositionChange
 
@@ -76,12 +78,15 @@ def moment(at: datetime | None) -> datetime:
     return at
 
 
+Crs = Literal[CRS_CHOICES]
+
+
 class NearbyQuery(Schema):
     lat: float
     lng: float
-    crs: str = "wgs84"
-    amenity: list[str] = Field(default_factory=list)
-    kind: list[str] = Field(default_factory=list)
+    crs: Crs = "wgs84"
+    amenity: list[choice(Amenity)] = Field(default_factory=list)
+    kind: list[choice(Kind)] = Field(default_factory=list)
     open_now: bool = False
     at: datetime | None = None
     radius_m: int = Field(5000, ge=50, le=50_000)
@@ -201,14 +206,14 @@ class PointOut(Schema):
 
 class PositionOut(Schema):
     id: int
-    kind: str
+    kind: choice_out(Kind)
     kind_label: str
     name: str
-    status: str
+    status: choice_out(Status)
     owner: OrgRef
     district: OrgRef | None
     street: OrgRef | None
-    host_kind: str
+    host_kind: choice_out(Host)
     host_name: str
     address: str
     gcj02: PointOut
@@ -273,8 +278,8 @@ def position_out(p: Position, *, at: datetime | None = None, staff: bool = False
 
 class ListQuery(Schema):
     district: str | None = Field(None, max_length=12)
-    kind: str | None = None
-    page: int = Field(1, ge=1)
+    kind: choice(Kind) | None = None
+    page: int = Field(1, ge=1, le=1_000_000)
 
 
 @router.get("", response=PositionList, auth=None, summary="List stations")
@@ -377,17 +382,17 @@ def rate(request, position_id: int, payload: RatingIn):
 
 
 class PositionIn(Schema):
-    kind: str
+    kind: choice(Kind)
     name: str = Field(max_length=200)
     owner: int
-    host_kind: str = "union"
+    host_kind: choice(Host) = "union"
     host_name: str = Field("", max_length=200)
     address: str = Field(max_length=300)
     lat: float
     lng: float
-    crs: str = "wgs84"
-    amenities: list[str] = Field(default_factory=list)
-    served_groups: list[str] = Field(default_factory=list)
+    crs: Crs = "wgs84"
+    amenities: list[choice(Amenity)] = Field(default_factory=list)
+    served_groups: list[choice(Group)] = Field(default_factory=list)
     hours: list[list[list[str]]]
     closed_on_holidays: bool = False
     contact_name: str = Field("", max_length=60)
@@ -395,17 +400,17 @@ class PositionIn(Schema):
 
 
 class PositionPatch(Schema):
-    kind: str | None = None
+    kind: choice(Kind) | None = None
     name: str | None = Field(None, max_length=200)
     owner: int | None = None
-    host_kind: str | None = None
+    host_kind: choice(Host) | None = None
     host_name: str | None = Field(None, max_length=200)
     address: str | None = Field(None, max_length=300)
     lat: float | None = None
     lng: float | None = None
-    crs: str | None = None
-    amenities: list[str] | None = None
-    served_groups: list[str] | None = None
+    crs: Crs | None = None
+    amenities: list[choice(Amenity)] | None = None
+    served_groups: list[choice(Group)] | None = None
     hours: list[list[list[str]]] | None = None
     closed_on_holidays: bool | None = None
     contact_name: str | None = Field(None, max_length=60)
@@ -439,7 +444,7 @@ def update(request, position_id: int, payload: PositionPatch):
 
 
 class StatusIn(Schema):
-    status: str
+    status: choice(Status)
     reason: str = Field("", max_length=200)
 
 

@@ -484,6 +484,7 @@ def add_photo(position: Position, *, data: bytes, caption: str = "", actor, requ
     from django.core.files.base import ContentFile
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    from gonghui.core.images import check_pixels
     from gonghui.stations.models import Photo
 
     require_manager(actor, position.owner)
@@ -493,6 +494,7 @@ def add_photo(position: Position, *, data: bytes, caption: str = "", actor, requ
         raise ValidationError(_("照片只能是 JPG 或 PNG 图片。"), code="invalid_photo")
     try:
         with Image.open(io.BytesIO(data)) as img:
+            check_pixels(img, code="invalid_photo")  # from the header, before decoding
             img = ImageOps.exif_transpose(img).convert("RGB")
             img.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
             clean = Image.frombytes(img.mode, img.size, img.tobytes())

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gonghui.core import audit
 from gonghui.core.errors import ServiceError, error_message
+from gonghui.core.inputs import YEAR_MAX, YEAR_MIN, year_in_range
+from gonghui.core.request_guard import error_response
 from gonghui.orgs import access as org_access
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.geo import drawing_geometry
@@ -269,6 +271,8 @@ def assessment_round(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
+    if not year_in_range(year):
+        return _out_of_range(request, "year")
     qs, f = _filtered(request)
     due = (
         services.due_for_assessment(qs, year=year).select_related("owner").defer("owner__boundary")
@@ -291,16 +295,38 @@ def assessment_round(request: HttpRequest) -> HttpResponse:
 
 def _at(request: HttpRequest) -> datetime:
     raw = request.GET.get("at", "")
-    at = parse_datetime(raw) if raw else None
+    try:
+        at = parse_datetime(raw) if raw else None
+    except ValueError:
+        at = None  # well-formed but impossible, such as 2026-02-30T10:00
+    if at is not None and not year_in_range(at.year):
+        raise OutOfRange("at")
     if at is None:
         return timezone.now()
     return at if timezone.is_aware(at) else at.replace(tzinfo=hours.SHANGHAI)
 
 
+class OutOfRange(Exception):
+    """A date parameter outside the years the system accepts (answered 400)."""
+
+
+def _out_of_range(request: HttpRequest, name: str) -> HttpResponse:
+    return error_response(
+        request,
+        400,
+        "out_of_range",
+        _("%(field)s 超出允许的日期范围（%(min)d–%(max)d 年）。")
+        % {"field": name, "min": YEAR_MIN, "max": YEAR_MAX},
+    )
+
+
 @login_required
 @require_GET
 def coverage_page(request: HttpRequest) -> HttpResponse:
-    at = _at(request)
+    try:
+        at = _at(request)
+    except OutOfRange as exc:
+        return _out_of_range(request, str(exc))
     positions = access.visible_positions(request.user)
     usage = coverage.monthly_usage(positions)
     complained = coverage.most_complained(positions)
@@ -327,7 +353,17 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def coverage_data(request: HttpRequest) -> JsonResponse:
     """Per district: counts per kind, density, and the gap polygons at ``at`` (GeoJSON)."""
-    at = _at(request)
+    try:
+        at = _at(request)
+    except OutOfRange as exc:
+        return JsonResponse(
+            {
+                "detail": _("%(field)s 超出允许的日期范围（%(min)d–%(max)d 年）。")
+                % {"field": str(exc), "min": YEAR_MIN, "max": YEAR_MAX},
+                "code": "out_of_range",
+            },
+            status=400,
+        )
     districts = list(
         org_access.visible_orgs(request.user).filter(kind=OrgKind.DISTRICT).exclude(boundary=None)
     )

@@ -1,10 +1,13 @@
 """``POST /api/v1/triage``: classify, locate and identify a worker's text."""
 
+from typing import Literal
+
 from ninja import Router, Schema
 from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth
 from gonghui.appeals import routing
+from gonghui.orgs.geo import CRS_CHOICES
 
 router = Router(tags=["triage"])
 
@@ -13,7 +16,7 @@ class TriageIn(Schema):
     text: str = Field("", max_length=20000)
     lat: float | None = None
     lng: float | None = None
-    crs: str = "wgs84"
+    crs: Literal[CRS_CHOICES] = "wgs84"
 
 
 class Candidate(Schema):

@@ -8,9 +8,10 @@ from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth
 from gonghui.core.api_routes import register_transitions
+from gonghui.core.inputs import choice_out
 from gonghui.orgs.schemas import OrgRef
 from gonghui.warnings import hot_topics, services, workflow
-from gonghui.warnings.choices import WarningKind, WarningStatus
+from gonghui.warnings.choices import Level, WarningKind, WarningStatus
 
 router = Router(tags=["warnings"])
 hot_router = Router(tags=["appeals"])
@@ -18,9 +19,9 @@ hot_router = Router(tags=["appeals"])
 
 class WarningOut(Schema):
     id: int
-    kind: str
-    level: str
-    status: str
+    kind: choice_out(WarningKind)
+    level: choice_out(Level)
+    status: choice_out(WarningStatus)
     title: str
     org: OrgRef
     category: str
