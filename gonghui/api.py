@@ -47,6 +47,8 @@ class UTF8JSONRenderer(JSONRenderer):
             except UnicodeEncodeError:  # a lone surrogate echoed from the request
                 return json.dumps(data, cls=self.encoder_class)
         return text
+
+
 class CleanParser(Parser):
     """Parse JSON bodies and query strings, then pass every string through the normaliser.
 

@@ -4,9 +4,9 @@ and the ranking: a prior never lifts an article the question does not name."""
 
 import pytest
 
+from benchmarks import evaluate
 from gonghui.knowledge import annotated, search, thesaurus
 from gonghui.knowledge.models import Article
-from gonghui.triage import evaluate
 from gonghui.triage.text import words
 
 pytestmark = pytest.mark.django_db
