@@ -164,6 +164,7 @@ EVENT_LABELS = {
     "overdue": _("超过办理时限"),
     "merged_from": _("同类诉求并入本单"),
     "callback": _("回访"),
+    "to_dispute": _("已转为劳动争议调解案件"),
 }
 
 MAX_RETURNS = 2
