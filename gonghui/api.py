@@ -61,9 +61,9 @@ def root(request):
 
 @api.exception_handler(ServiceError)
 def on_service_error(request, exc: ServiceError):
-    response = api.create_response(
-        request, {"detail": exc.message, "code": exc.code}, status=exc.status
-    )
+    # ``fields`` carries what a client needs to act on the refusal (a conflict's matches).
+    body = {"detail": exc.message, "code": exc.code, **exc.extra.get("fields", {})}
+    response = api.create_response(request, body, status=exc.status)
     if "retry_after" in exc.extra:
         response["Retry-After"] = str(exc.extra["retry_after"])
     return response

@@ -1,7 +1,7 @@
 """Fetch mediation and legal-aid cases with permission: staff see the cases of the
 bodies in their org subtree; anything else is 404 (never 403: no leaks)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from gonghui.orgs import access
@@ -50,7 +50,10 @@ def get_aid_case_for(principal, pk, *, write: bool = False) -> AidCase:
 
 
 def visible_lawyers(principal) -> QuerySet[Lawyer]:
-    return access.scoped(Lawyer.objects.all(), principal, "owner_path")
+    """Lawyers registered in the principal's subtree or above it (a city roster serves
+    every street; its lawyers' work phones are public anyway)."""
+    above = {p for path in access.scope_paths(principal) for p in access.ancestor_paths(path)}
+    return Lawyer.objects.filter(access.scope_q(principal, "owner_path") | Q(owner_path__in=above))
 
 
 def get_lawyer_for(principal, pk) -> Lawyer:

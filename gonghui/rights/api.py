@@ -15,11 +15,11 @@ from pydantic import Field
 from gonghui.accounts.auth import staff_user_auth
 from gonghui.core import pii
 from gonghui.orgs import access as org_access
-from gonghui.rights import access, documents, services, stats
+from gonghui.rights import access, conflicts, documents, legal_aid, services, stats
 from gonghui.rights import validation as v
-from gonghui.rights.choices import ClaimKind, DisputeStatus
+from gonghui.rights.choices import AidStatus, ClaimKind, DisputeStatus
 from gonghui.rights.models import Dispute
-from gonghui.rights.workflow import DISPUTE, label
+from gonghui.rights.workflow import AID, DISPUTE, label
 
 router = Router(tags=["rights"])
 appeal_link_router = Router(tags=["rights"])
@@ -428,3 +428,316 @@ def get_stats(request, q: Query[StatsQuery]):
         raise v.invalid("from", _("开始日期不能晚于结束日期。"), "invalid_period")
     figures = stats.figures(org, start, end)
     return {"org": {"id": org.pk, "name": org.name}, "start": start, "end": end, **figures}
+
+
+# --- lawyers and legal aid ---------------------------------------------------------------
+
+
+class EngagementIn(Schema):
+    party_name: Any = None
+    party_uscc: Any = None
+
+
+class LawyerIn(Schema):
+    name: Any = None
+    firm: Any = None
+    phone: Any = None
+    owner_id: int | None = None
+    position_ids: list[int] | None = None
+    org_ids: list[int] | None = None
+    engagements: list[EngagementIn] = Field(default_factory=list, max_length=500)
+
+
+class LawyerOut(Schema):
+    id: int
+    name: str
+    firm: str
+    phone: str
+    owner: dict
+    position_ids: list[int]
+    org_ids: list[int]
+    engagements: int
+    workload: int
+
+
+def lawyer_out(lawyer) -> dict:
+    return {
+        "id": lawyer.pk,
+        "name": lawyer.name,
+        "firm": lawyer.firm,
+        # A lawyer's work phone is published to workers ("my union lawyer"): not masked.
+        "phone": lawyer.phone,
+        "owner": {"id": lawyer.owner_id, "name": lawyer.owner.name},
+        "position_ids": sorted(lawyer.positions.values_list("pk", flat=True)),
+        "org_ids": sorted(lawyer.orgs.values_list("pk", flat=True)),
+        "engagements": lawyer.engagements.count(),
+        "workload": legal_aid.workload(lawyer),
+    }
+
+
+@router.post(
+    "/lawyers", response={201: LawyerOut}, auth=staff_user_auth, summary="Enter a union lawyer"
+)
+def create_lawyer(request, payload: LawyerIn):
+    from gonghui.stations.access import visible_positions
+
+    if payload.owner_id is not None:
+        owner = org_or_422(request.auth, payload.owner_id)
+    elif payload.org_ids:
+        owner = org_or_422(request.auth, payload.org_ids[0])
+    else:
+        owner = stats.org_for_figures(request.auth, None)
+    orgs = [org_or_422(request.auth, pk) for pk in payload.org_ids or []]
+    positions = list(visible_positions(request.auth).filter(pk__in=payload.position_ids or []))
+    if len(positions) != len(set(payload.position_ids or [])):
+        raise v.invalid("position_ids", _("服务阵地不存在或不在您的辖区内。"), "invalid_position")
+    lawyer = legal_aid.create_lawyer(
+        owner=owner,
+        name=payload.name,
+        firm=payload.firm,
+        phone=payload.phone,
+        positions=positions,
+        orgs=orgs,
+        engagements=[e.dict() for e in payload.engagements],
+        actor=request.auth,
+        request=request,
+    )
+    return HttpStatus(201, lawyer_out(lawyer))
+
+
+@router.get("/lawyers", response=list[LawyerOut], auth=staff_user_auth, summary="The roster")
+def list_lawyers(request):
+    return [
+        lawyer_out(lw) for lw in access.visible_lawyers(request.auth).select_related("owner")[:500]
+    ]
+
+
+class AidIn(Schema):
+    org_id: int
+    applicant: PersonIn
+    employer: EmployerIn
+    matter: str | None = Field(None, max_length=8000)
+    monthly_income: Any = None
+    groups: list[str] | None = None
+    local: bool = True
+
+
+class CriterionOut(Schema):
+    criterion: str
+    passed: bool
+    reason: str
+    overridden: bool = False
+    override_reason: str = ""
+
+
+class AidCreated(Schema):
+    id: int
+    case_no: str
+    status: str
+    eligibility: list[CriterionOut]
+
+
+class AidDetail(AidCreated):
+    status_label: str
+    org: dict
+    applicant_name: str
+    applicant_phone: str
+    employer_name: str
+    employer_uscc: str
+    matter: str
+    monthly_income: str | None
+    groups: list[str]
+    eligible: bool
+    lawyer: dict | None
+    conflict_override: str
+    reject_reason: str
+    referral: str
+    outcome: str
+    recovered: str
+    actions: list[str]
+    timeline: list[EventOut]
+
+
+def aid_created(case) -> dict:
+    return {
+        "id": case.pk,
+        "case_no": case.case_no,
+        "status": case.status,
+        "eligibility": case.eligibility,
+    }
+
+
+def aid_detail(case, user) -> dict:
+    return {
+        **aid_created(case),
+        "status_label": str(AidStatus(case.status).label),
+        "org": {"id": case.org_id, "name": case.org.name},
+        "applicant_name": case.applicant_name,
+        "applicant_phone": pii.mask(pii.PHONE, case.applicant_phone),
+        "employer_name": case.employer_name,
+        "employer_uscc": case.employer_uscc,
+        "matter": case.matter,
+        "monthly_income": money(case.monthly_income),
+        "groups": case.groups,
+        "eligible": case.eligible,
+        "lawyer": {"id": case.lawyer_id, "name": case.lawyer.name, "firm": case.lawyer.firm}
+        if case.lawyer_id
+        else None,
+        "conflict_override": case.conflict_override,
+        "reject_reason": case.reject_reason,
+        "referral": case.referral,
+        "outcome": case.outcome,
+        "recovered": money(case.recovered_total),
+        "actions": [t.action for t in AID.allowed(case, user)],
+        "timeline": [
+            {
+                "at": e.at,
+                "action": e.action,
+                "label": label(AID, e.action),
+                "actor": e.actor_label,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "note": e.note,
+                "public": e.public,
+            }
+            for e in case.events.all()
+        ],
+    }
+
+
+@router.post(
+    "/legal-aid",
+    response={201: AidCreated},
+    auth=staff_user_auth,
+    summary="Record an application for legal aid",
+)
+def create_aid(request, payload: AidIn):
+    org = org_or_422(request.auth, payload.org_id)
+    case = legal_aid.create_aid_case(
+        org=org,
+        applicant=payload.applicant.dict(),
+        employer=payload.employer.dict(),
+        matter=payload.matter,
+        monthly_income=payload.monthly_income,
+        groups=payload.groups,
+        local=payload.local,
+        actor=request.auth,
+        request=request,
+    )
+    return HttpStatus(201, aid_created(case))
+
+
+@router.get(
+    "/legal-aid",
+    response=list[AidDetail],
+    auth=staff_user_auth,
+    summary="Legal-aid cases in your scope",
+)
+def list_aid(request, page: int = 1):
+    qs = (
+        access.visible_aid_cases(request.auth)
+        .select_related("org", "lawyer")
+        .defer("org__boundary")
+    )
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    return [aid_detail(c, request.auth) for c in qs[start : start + PAGE_SIZE]]
+
+
+@router.get(
+    "/legal-aid/{int:case_id}",
+    response=AidDetail,
+    auth=staff_user_auth,
+    summary="One legal-aid case",
+)
+def get_aid(request, case_id: int):
+    return aid_detail(access.get_aid_case_for(request.auth, case_id), request.auth)
+
+
+class MatchOut(Schema):
+    party_id: int
+    party_name: str
+    party_uscc: str
+    lawyer_id: int | None
+    source: str
+    case_ref: str
+    basis: str
+    score: float
+
+
+@router.get(
+    "/legal-aid/{int:case_id}/conflicts",
+    response=list[MatchOut],
+    auth=staff_user_auth,
+    summary="The conflict check for a lawyer (or everyone)",
+)
+def aid_conflicts(request, case_id: int, lawyer_id: int | None = None):
+    case = access.get_aid_case_for(request.auth, case_id)
+    matches = conflicts.check(name=case.employer_name, uscc=case.employer_uscc, lawyer_id=lawyer_id)
+    return [m.as_dict() for m in matches]
+
+
+class AssignIn(Schema):
+    lawyer_id: int
+    override_reason: str | None = Field(None, max_length=500)
+
+
+@router.post(
+    "/legal-aid/{int:case_id}/assign",
+    response=AidDetail,
+    auth=staff_user_auth,
+    summary="Accept with a lawyer (409 on a conflict)",
+)
+def aid_assign(request, case_id: int, payload: AssignIn):
+    case = access.get_aid_case_for(request.auth, case_id)
+    legal_aid.assign(
+        case,
+        lawyer_id=payload.lawyer_id,
+        override_reason=payload.override_reason,
+        actor=request.auth,
+        request=request,
+    )
+    return aid_detail(access.get_aid_case_for(request.auth, case_id), request.auth)
+
+
+class OverrideIn(Schema):
+    criterion: str
+    reason: str | None = Field(None, max_length=500)
+
+
+@router.post(
+    "/legal-aid/{int:case_id}/override",
+    response=AidDetail,
+    auth=staff_user_auth,
+    summary="Pass a failed criterion (supervisor, audited)",
+)
+def aid_override(request, case_id: int, payload: OverrideIn):
+    case = access.get_aid_case_for(request.auth, case_id)
+    legal_aid.override(
+        case,
+        criterion=payload.criterion,
+        reason=payload.reason,
+        actor=request.auth,
+        request=request,
+    )
+    return aid_detail(access.get_aid_case_for(request.auth, case_id), request.auth)
+
+
+class AidActionIn(Schema):
+    reason: str | None = Field(None, max_length=500)
+    referral: str | None = Field(None, max_length=200)
+    note: str | None = Field(None, max_length=4000)
+    outcome: str | None = None
+    recovered: Any = None
+
+
+@router.post(
+    "/legal-aid/{int:case_id}/{action}",
+    response=AidDetail,
+    auth=staff_user_auth,
+    summary="Reject, serve or close a legal-aid case",
+)
+def aid_action(request, case_id: int, action: str, payload: AidActionIn | None = None):
+    case = access.get_aid_case_for(request.auth, case_id)
+    data = payload.dict(exclude_none=True) if payload else {}
+    legal_aid.act(case, action, actor=request.auth, request=request, **data)
+    return aid_detail(access.get_aid_case_for(request.auth, case_id), request.auth)
