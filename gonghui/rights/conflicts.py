@@ -12,10 +12,12 @@ The exact lookups are index queries; the fuzzy pass runs over an in-process list
 the normalised names (rebuilt when the ``rights.parties`` generation moves).
 """
 
+import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
+from django.db.models import Q
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
@@ -76,9 +78,24 @@ class Match:
         return asdict(self)
 
 
-def _build_index() -> tuple[list[str], list[int], list[int | None]]:
-    rows = list(Party.objects.values_list("norm", "pk", "lawyer_id"))
-    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+def _build_index() -> dict[int, tuple[list[str], list[int], list[int | None]]]:
+    """Group the normalised names by length: a ratio of FUZZY_CUTOFF is reachable only
+    between names of nearly the same length, so a check compares a few buckets."""
+    buckets: dict[int, tuple[list[str], list[int], list[int | None]]] = {}
+    for norm, pk, lawyer in Party.objects.values_list("norm", "pk", "lawyer_id").iterator(
+        chunk_size=20_000
+    ):
+        names, pks, lawyers = buckets.setdefault(len(norm), ([], [], []))
+        names.append(norm)
+        pks.append(pk)
+        lawyers.append(lawyer)
+    return buckets
+
+
+def _lengths(n: int) -> range:
+    """Lengths m with 2·min(n, m) / (n + m) ≥ FUZZY_CUTOFF (Indel ratio's upper bound)."""
+    c = FUZZY_CUTOFF / 100
+    return range(math.ceil(n * c / (2 - c)), math.floor(n * (2 - c) / c) + 1)
 
 
 _index: ProcessCache = ProcessCache(GENERATION, _build_index)
@@ -106,39 +123,38 @@ def check(*, name: str, uscc: str = "", lawyer_id: int | None = None) -> list[Ma
     lawyer given, of everyone. Strongest basis first, one match per party."""
     norm = normalise(name)
     found: dict[int, Match] = {}
-
-    def scope(qs):
-        if lawyer_id is None:
-            return qs
-        return qs.filter(lawyer_id__in=[lawyer_id]) | qs.filter(lawyer__isnull=True)
-
-    def keep(rows, basis: str, score: float) -> None:
-        for pk, pname, puscc, plawyer, source, ref in rows:
-            if pk not in found:
-                found[pk] = Match(pk, pname, puscc, plawyer, source, ref, basis, score)
-
-    fields = ("pk", "name", "uscc", "lawyer_id", "source", "case_ref")
+    fields = ("pk", "name", "uscc", "lawyer_id", "source", "case_ref", "norm")
+    # One query for the exact bases (PostgreSQL ORs the three indexes).
+    exact = Q(pk__in=[])
     if uscc:
-        keep(scope(Party.objects.filter(uscc=uscc)).values_list(*fields)[:50], "uscc", 100.0)
+        exact |= Q(uscc=uscc)
+    key = pinyin_of(norm) if norm else ""
     if norm:
-        keep(scope(Party.objects.filter(norm=norm)).values_list(*fields)[:50], "name", 100.0)
-        keep(
-            scope(Party.objects.filter(pinyin=pinyin_of(norm))).values_list(*fields)[:50],
-            "pinyin",
-            100.0,
-        )
+        exact |= Q(norm=norm) | Q(pinyin=key)
+    mine = Q(lawyer__isnull=True) | Q(lawyer_id=lawyer_id) if lawyer_id is not None else Q()
+    rows = Party.objects.filter(exact).filter(mine).values_list(*fields)[:150]
+    for pk, pname, puscc, plawyer, source, ref, pnorm in rows:
+        basis = "uscc" if uscc and puscc == uscc else "name" if pnorm == norm else "pinyin"
+        found[pk] = Match(pk, pname, puscc, plawyer, source, ref, basis, 100.0)
     if len(norm) >= FUZZY_MIN_LENGTH:
-        norms, pks, lawyers = _index.get()
-        hits = process.extract(norm, norms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20)
-        wanted = {}
-        for _choice, score, i in hits:
-            if lawyer_id is not None and lawyers[i] not in (None, lawyer_id):
+        buckets = _index.get()
+        wanted: dict[int, float] = {}
+        for length in _lengths(len(norm)):
+            if length not in buckets:
                 continue
-            if pks[i] not in found:
-                wanted[pks[i]] = score
+            names, pks, lawyers = buckets[length]
+            for _choice, score, i in process.extract(
+                norm, names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
+            ):
+                if lawyer_id is not None and lawyers[i] not in (None, lawyer_id):
+                    continue
+                if pks[i] not in found:
+                    wanted[pks[i]] = score
         if wanted:
-            rows = Party.objects.filter(pk__in=list(wanted)).values_list(*fields)
-            for row in rows:
-                keep([row], "fuzzy", round(wanted[row[0]], 1))
+            rows = Party.objects.filter(pk__in=list(wanted)).values_list(*fields[:6])
+            for pk, pname, puscc, plawyer, source, ref in rows:
+                found[pk] = Match(
+                    pk, pname, puscc, plawyer, source, ref, "fuzzy", round(wanted[pk], 1)
+                )
     order = {"uscc": 0, "name": 1, "pinyin": 2, "fuzzy": 3}
     return sorted(found.values(), key=lambda m: (order[m.basis], -m.score, m.party_id))

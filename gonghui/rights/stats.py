@@ -6,13 +6,14 @@ them so far: a case received in March and agreed in April counts as an agreement
 March. The cohort reading keeps a period's figures comparable (claimed and recovered
 of the same cases)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Q, Sum
 from django.http import Http404
 
 from gonghui.core import metrics
+from gonghui.core.workdays import SHANGHAI
 from gonghui.orgs import access
 from gonghui.orgs.models import Org
 from gonghui.rights.models import AidCase, Dispute
@@ -46,11 +47,12 @@ def figures(org: Org, start: date, end: date) -> dict:
         recovered=Sum("recovered_total"),
         days=Avg(F("agreed_at") - F("received_at"), filter=Q(agreed_at__isnull=False)),
     )
-    # Legal-aid cases: received_at is a time; the period's days are local calendar days.
+    # Legal-aid cases: received_at is a time; the period's days are local calendar days
+    # (a range on the column itself, so its index serves).
     aid = AidCase.objects.filter(
         org_path__startswith=org.path,
-        received_at__date__gte=start,
-        received_at__date__lt=end + timedelta(days=1),
+        received_at__gte=datetime.combine(start, time.min, tzinfo=SHANGHAI),
+        received_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI),
     ).aggregate(n=Count("id"), recovered=Sum("recovered_total"))
     recovered = (disputes["recovered"] or Decimal("0")) + (aid["recovered"] or Decimal("0"))
     days = disputes["days"]

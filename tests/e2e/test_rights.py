@@ -18,6 +18,9 @@ PHONE = "13900000077"
 
 @pytest.mark.browser
 def test_it_takes_an_application_to_an_agreement_with_its_pdf(page: Page, demo_data, log_in):
+    # The first page of a session can take over 10 s on a loaded shared machine (measured
+    # 14 s at load 20; the second 0.4 s): warm up with a longer timeout.
+    page.goto("/console/login/", timeout=60_000)
     log_in(page, "demo-street")
     page.goto("/console/rights/disputes/new/")
     page.get_by_label("口头申请（当场记录申请人基本情况、争议事项、理由和时间）").check()

@@ -193,3 +193,35 @@ def test_it_hides_legal_aid_cases_from_the_outsider(street_handler, outsider, wa
         ).status_code
         == 404
     )
+
+
+def test_it_finds_by_length_buckets_what_a_full_scan_finds():
+    from rapidfuzz import fuzz
+
+    names = [
+        "北京京东世纪贸易有限公司",
+        "京东世纪商贸有限公司",
+        "京东世纪贸易发展有限公司",
+        "京东世纪",
+        "京东世纪贸易",
+        "东世纪贸易",
+        "北京京东世纪贸易物流有限公司",
+        "京东世纪贸易（北京）有限公司",
+        "某某京东世纪贸易",
+        "京东世界贸易有限公司",
+    ]
+    for n in names:
+        conflicts.add_party(name=n, source=Party.Source.CASE)
+    for query in ["京东世纪贸易有限公司", "京东世纪贸", "京东世纪贸易物流", "东世纪"]:
+        norm = conflicts.normalise(query)
+        expected = {
+            p.pk
+            for p in Party.objects.all()
+            if p.norm == norm
+            or p.pinyin == conflicts.pinyin_of(norm)
+            or (
+                len(norm) >= conflicts.FUZZY_MIN_LENGTH
+                and fuzz.ratio(norm, p.norm) >= conflicts.FUZZY_CUTOFF
+            )
+        }
+        assert {m.party_id for m in conflicts.check(name=query)} == expected, query
