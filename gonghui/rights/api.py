@@ -13,7 +13,7 @@ from ninja import Status as HttpStatus
 from pydantic import Field
 
 from gonghui.accounts.auth import staff_user_auth
-from gonghui.core import pii
+from gonghui.core import audit, pii
 from gonghui.orgs import access as org_access
 from gonghui.rights import access, conflicts, documents, legal_aid, services, stats
 from gonghui.rights import validation as v
@@ -325,7 +325,12 @@ def get_dispute(request, dispute_id: int):
     return dispute_detail(dispute, request.auth)
 
 
-def _pdf(content: bytes, name: str) -> HttpResponse:
+def _pdf(content: bytes, name: str, *, request=None, dispute=None) -> HttpResponse:
+    if dispute is not None:
+        # The documents carry the applicants' full phone and ID numbers: audited.
+        audit.record(
+            "dispute.document", actor=request.auth, obj=dispute, request=request, document=name
+        )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
@@ -338,7 +343,12 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 )
 def agreement_pdf(request, dispute_id: int):
     dispute = access.get_dispute_for(request.auth, dispute_id)
-    return _pdf(documents.agreement_pdf(dispute), f"{dispute.case_no}-agreement.pdf")
+    return _pdf(
+        documents.agreement_pdf(dispute),
+        f"{dispute.case_no}-agreement.pdf",
+        request=request,
+        dispute=dispute,
+    )
 
 
 @router.get(
@@ -348,7 +358,12 @@ def agreement_pdf(request, dispute_id: int):
 )
 def arbitration_pdf(request, dispute_id: int):
     dispute = access.get_dispute_for(request.auth, dispute_id)
-    return _pdf(documents.arbitration_pdf(dispute), f"{dispute.case_no}-arbitration.pdf")
+    return _pdf(
+        documents.arbitration_pdf(dispute),
+        f"{dispute.case_no}-arbitration.pdf",
+        request=request,
+        dispute=dispute,
+    )
 
 
 @router.get(
@@ -358,7 +373,12 @@ def arbitration_pdf(request, dispute_id: int):
 )
 def payment_order_pdf(request, dispute_id: int):
     dispute = access.get_dispute_for(request.auth, dispute_id)
-    return _pdf(documents.payment_order_pdf(dispute), f"{dispute.case_no}-payment-order.pdf")
+    return _pdf(
+        documents.payment_order_pdf(dispute),
+        f"{dispute.case_no}-payment-order.pdf",
+        request=request,
+        dispute=dispute,
+    )
 
 
 @router.post(

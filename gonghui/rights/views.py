@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gonghui.core import audit
 from gonghui.core.errors import ServiceError
 from gonghui.core.workflow import roles_at
 from gonghui.orgs import access as org_access
@@ -232,6 +233,10 @@ def dispute_document(request: HttpRequest, pk: int, document: str) -> HttpRespon
         content = render_pdf(case)
     except ServiceError as exc:
         return _dispute_page(request, case, error=exc.message, status=exc.status)
+    # The documents carry the applicants' full phone and ID numbers: audited.
+    audit.record(
+        "dispute.document", actor=request.user, obj=case, request=request, document=document
+    )
     return _pdf(content, f"{case.case_no}-{document}.pdf")
 
 

@@ -97,6 +97,13 @@ def test_it_runs_a_case_to_an_agreement_and_closes_it_with_the_amounts(street_ha
     pdf = client.get(f"{url}/agreement.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    assert AuditLog.objects.filter(action="dispute.document", object_id=str(case["id"])).exists()
+    import io
+
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert case["case_no"] in text and "12000.50" in text and "2000.50" in text
     assert post(client, f"{url}/performed").status_code == 200
     response = post(
         client,
