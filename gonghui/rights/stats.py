@@ -9,14 +9,15 @@ of the same cases)."""
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 
 from gonghui.core import metrics
 from gonghui.core.workdays import SHANGHAI
 from gonghui.orgs import access
 from gonghui.orgs.models import Org
-from gonghui.rights.models import AidCase, Dispute
+from gonghui.rights.models import Dispute
 
 
 def org_for_figures(principal, org_id: int | None) -> Org:
@@ -33,40 +34,64 @@ def _money(value) -> str:
     return f"{(value or Decimal('0')):.2f}"
 
 
+# One statement for both case types: at city scale the round trips, not the scans,
+# are most of the time (docs/benchmarks.md, rights).
+FIGURES_SQL = """
+SELECT d.n, d.agreements, d.referred, d.collective, d.claimed, d.recovered, d.days,
+       a.n, a.recovered
+FROM (
+    SELECT count(*) AS n,
+           count(*) FILTER (WHERE agreed_at IS NOT NULL) AS agreements,
+           count(*) FILTER (WHERE referred_to <> '') AS referred,
+           count(*) FILTER (WHERE collective) AS collective,
+           sum(claimed_total) AS claimed,
+           sum(recovered_total) AS recovered,
+           avg(extract(epoch FROM agreed_at - received_at)) FILTER (
+               WHERE agreed_at IS NOT NULL) AS days
+    FROM rights_dispute
+    WHERE org_path LIKE %(path)s AND received_on >= %(start)s AND received_on <= %(end)s
+) d, (
+    SELECT count(*) AS n, sum(recovered_total) AS recovered
+    FROM rights_aidcase
+    WHERE org_path LIKE %(path)s AND received_at >= %(from)s AND received_at < %(until)s
+) a
+"""
+
+
+def _like_prefix(path: str) -> str:
+    return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 @metrics.register("rights.cases")
 def figures(org: Org, start: date, end: date) -> dict:
-    """Return the period's figures for ``org`` and its subtree (amounts as strings)."""
-    disputes = Dispute.objects.filter(
-        org_path__startswith=org.path, received_on__gte=start, received_on__lte=end
-    ).aggregate(
-        n=Count("id"),
-        agreements=Count("id", filter=Q(agreed_at__isnull=False)),
-        referred=Count("id", filter=~Q(referred_to="")),
-        collective=Count("id", filter=Q(collective=True)),
-        claimed=Sum("claimed_total"),
-        recovered=Sum("recovered_total"),
-        days=Avg(F("agreed_at") - F("received_at"), filter=Q(agreed_at__isnull=False)),
-    )
-    # Legal-aid cases: received_at is a time; the period's days are local calendar days
-    # (a range on the column itself, so its index serves).
-    aid = AidCase.objects.filter(
-        org_path__startswith=org.path,
-        received_at__gte=datetime.combine(start, time.min, tzinfo=SHANGHAI),
-        received_at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI),
-    ).aggregate(n=Count("id"), recovered=Sum("recovered_total"))
-    recovered = (disputes["recovered"] or Decimal("0")) + (aid["recovered"] or Decimal("0"))
-    days = disputes["days"]
+    """Return the period's figures for ``org`` and its subtree (amounts as strings).
+
+    Legal-aid cases count by their local receipt day: a range on ``received_at`` itself,
+    so its index serves."""
+    params = {
+        "path": _like_prefix(org.path),
+        "start": start,
+        "end": end,
+        "from": datetime.combine(start, time.min, tzinfo=SHANGHAI),
+        "until": datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(FIGURES_SQL, params)
+        n, agreements, referred, collective, claimed, recovered, seconds, aid_n, aid_rec = (
+            cursor.fetchone()
+        )
+    total = (recovered or Decimal("0")) + (aid_rec or Decimal("0"))
     return {
-        "disputes": disputes["n"],
-        "agreements": disputes["agreements"],
-        "referred": disputes["referred"],
-        "collective": disputes["collective"],
-        "legal_aid": aid["n"],
-        "claimed": _money(disputes["claimed"]),
-        "recovered": _money(recovered),
-        "recovered_mediation": _money(disputes["recovered"]),
-        "recovered_legal_aid": _money(aid["recovered"]),
-        "avg_days_to_agreement": round(days.total_seconds() / 86400, 1) if days else None,
+        "disputes": n,
+        "agreements": agreements,
+        "referred": referred,
+        "collective": collective,
+        "legal_aid": aid_n,
+        "claimed": _money(claimed),
+        "recovered": _money(total),
+        "recovered_mediation": _money(recovered),
+        "recovered_legal_aid": _money(aid_rec),
+        "avg_days_to_agreement": round(float(seconds) / 86400, 1) if seconds else None,
     }
 
 
