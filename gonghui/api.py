@@ -28,6 +28,8 @@ from gonghui.knowledge.api import router as knowledge_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import geo_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.rights.api import appeal_link_router as rights_appeal_router
+from gonghui.rights.api import router as rights_router
 from gonghui.stations.api import router as stations_router
 from gonghui.triage.api import router as triage_router
 from gonghui.warnings.api import hot_router as hot_topics_router
@@ -97,12 +99,15 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/geo", geo_router)
 api.add_router("/appeals/hot-topics", hot_topics_router)
 api.add_router("/appeals", appeals_router)
+# POST /appeals/{id}/to-dispute lives with rights, which may import appeals (not the reverse).
+api.add_router("/appeals", rights_appeal_router)
 api.add_router("/stations", stations_router)
 api.add_router("/members", members_router)
 api.add_router("/triage", triage_router)
 api.add_router("/knowledge", knowledge_router)
 api.add_router("/warnings", warnings_router)
 api.add_router("/calendar", calendar_router)
+api.add_router("/rights", rights_router)
 
 
 @api.get("/", auth=None, summary="API root", tags=["meta"])
@@ -117,9 +122,9 @@ def root(request):
 
 @api.exception_handler(ServiceError)
 def on_service_error(request, exc: ServiceError):
-    response = api.create_response(
-        request, {"detail": exc.message, "code": exc.code}, status=exc.status
-    )
+    # ``fields`` carries what a client needs to act on the refusal (a conflict's matches).
+    body = {"detail": exc.message, "code": exc.code, **exc.extra.get("fields", {})}
+    response = api.create_response(request, body, status=exc.status)
     if "retry_after" in exc.extra:
         response["Retry-After"] = str(exc.extra["retry_after"])
     return response

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "gonghui.triage",
     "gonghui.knowledge",
     "gonghui.warnings",
+    "gonghui.rights",
     "gonghui.h5",
     "gonghui.demo",
 ]

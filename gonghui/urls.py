@@ -22,6 +22,8 @@ urlpatterns = [
     path("console/knowledge/", include("gonghui.knowledge.urls")),
     path("console/warnings/", include("gonghui.warnings.urls")),
     path("h5/", include("gonghui.appeals.h5_urls")),
+    path("console/rights/", include("gonghui.rights.urls")),
+    path("h5/rights/", include("gonghui.rights.h5_urls")),
     path("h5/", include("gonghui.h5.urls")),
     path("django-admin/", admin.site.urls),
 ]

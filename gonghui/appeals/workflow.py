@@ -149,6 +149,7 @@ EVENT_LABELS = {
     "merged_from": _("同类诉求并入本单"),
     "callback": _("回访"),
     "deadline_moved": _("节假日安排调整，办结时限随之变更"),
+    "to_dispute": _("已转为劳动争议调解案件"),
 }
 
 MAX_RETURNS = 2

@@ -3,9 +3,10 @@ registry: apps register their metrics at start-up (``AppConfig.ready``), as they
 sweeps, so ``core`` never imports an app and a dashboard reads the registry without
 knowing which app holds the numbers.
 
-A metric is a function ``(org, start, end) -> number``: a ``count`` (members joined,
-stations built; drive-plan tasks count these) or a ``rate`` (the three appeal rates,
-between 0 and 1, or None when nothing was due).
+A metric is a function ``(org, start, end)``: a ``count`` (members joined, stations
+built; drive-plan tasks count these), a ``rate`` (the three appeal rates, between 0 and
+1, or None when nothing was due), or ``figures``, a dict of named numbers (a rights
+office's cases, agreements and amounts recovered, as decimal strings).
 """
 
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from typing import Any
 
 COUNT = "count"
 RATE = "rate"
+FIGURES = "figures"
 
 
 @dataclass(frozen=True)

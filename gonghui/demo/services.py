@@ -247,11 +247,18 @@ def seed(
     from gonghui.warnings import demo as warnings_demo
 
     warnings_demo.seed(rng=rng, progress=progress, appeals=appeals)
+    rights = {}
+    if appeals:
+        # A year of mediation and legal-aid cases, made through the rights services.
+        from gonghui.rights.demo import seed_rights
+
+        rights = seed_rights(scale_name, seed_value=seed_value, progress=progress)
     result.counts = {kind: Org.objects.filter(kind=kind).count() for kind in OrgKind.values} | {
         "enterprises": Enterprise.objects.count(),
         "members": _count_members(),
     }
     result.counts["stations"] = stations
+    result.counts.update({f"rights_{k}": v for k, v in rights.items()})
     return result
 
 

@@ -118,11 +118,23 @@ def _notify(org: Org, text: str, url: str) -> None:
 
 
 def raise_finding(
-    finding: detectors.Finding, *, now: datetime | None = None
+    finding: detectors.Finding,
+    *,
+    now: datetime | None = None,
+    org: Org | None = None,
+    title: str | None = None,
 ) -> tuple[EarlyWarning, bool]:
-    """Store a finding: a new warning, or new evidence on the open one of its subject."""
+    """Store a finding: a new warning, or new evidence on the open one of its subject.
+
+    ``org`` and ``title`` are for callers that know both already (a collective labour
+    dispute is the district's at once, rights/services.py); detectors leave them out."""
     now = now or timezone.now()
-    org, enterprise = _route(finding)
+    if org is None:
+        org, enterprise = _route(finding)
+    else:
+        enterprise = None
+        if finding.employer.startswith("e"):
+            enterprise = Enterprise.objects.filter(pk=int(finding.employer[1:])).first()
     if org is None:
         org = Org.objects.get(kind=OrgKind.CITY)
     appeals = list(Appeal.objects.filter(pk__in=finding.evidence))
@@ -141,7 +153,7 @@ def raise_finding(
                         kind=finding.kind,
                         subject=finding.subject,
                         level=finding.level,
-                        title=_title(finding, enterprise, org, appeals)[:200],
+                        title=(title or _title(finding, enterprise, org, appeals))[:200],
                         org=org,
                         district_id=finding.district_id,
                         enterprise=enterprise,

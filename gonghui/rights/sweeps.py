@@ -1,0 +1,10 @@
+"""The law's clocks, swept by the worker process (rights/services.py ``run_clocks``)."""
+
+from gonghui.core.sweeps import register
+
+
+@register("rights.clocks")
+def _clocks() -> int:
+    from gonghui.rights.services import run_clocks
+
+    return run_clocks()
