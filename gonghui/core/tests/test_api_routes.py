@@ -15,7 +15,8 @@ def test_it_registers_every_staff_step_of_the_warning_table_with_its_refusals():
     posts = _posts()
     for action in warning_workflow.WORKFLOW.actions:
         op = posts[f"/api/v1/warnings/{{warning_id}}/{action}"]
-        assert {int(s) for s in op["responses"]} == {200, 401, 403, 404, 409, 422}
+        # The steps' own answers, plus the edge's refusals every operation documents.
+        assert {int(s) for s in op["responses"]} >= {200, 401, 403, 404, 409, 422}
         assert op["operationId"] == f"gonghui_warnings_api_warning_{action}"
 
 

@@ -135,7 +135,8 @@ def test_it_names_the_dates_it_refuses(city_admin):
         (2027, {**schedule_2027(), "holidays": ["2027-02-30"]}, "invalid_request"),
         (2027, {**schedule_2027(), "holidays": "2027-02-05"}, "invalid_request"),
         (2027, {"holidays": ["2027-02-05"]}, "invalid_request"),  # no notice
-        (2027, {**schedule_2027(), "notice": "通知\ud800"}, "invalid_request"),  # lone surrogate
+        # A lone surrogate is refused at the API's edge, before the schema (core/inputs.py).
+        (2027, {**schedule_2027(), "notice": "通知\ud800"}, "invalid_characters"),
         (2**63, schedule_2027(), "invalid_request"),
         (99999, schedule_2027(), "invalid_request"),
     ],
