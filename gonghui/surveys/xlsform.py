@@ -303,6 +303,7 @@ def parse_xlsform(data: bytes) -> dict:
 
 
 ROW_IN_MESSAGE = re.compile(r"\[row\s*:\s*(\d+)\]", re.IGNORECASE)
+SHEET_IN_MESSAGE = re.compile(r"On the '(\w+)' sheet", re.IGNORECASE)
 
 
 def _check_with_pyxform(data: bytes, errors: ImportErrors) -> None:
@@ -318,5 +319,11 @@ def _check_with_pyxform(data: bytes, errors: ImportErrors) -> None:
     except PyXFormError as exc:
         message = str(exc)
         m = ROW_IN_MESSAGE.search(message)
-        errors.add("survey", int(m.group(1)) if m else None, None, message[:500])
+        sheet = SHEET_IN_MESSAGE.search(message)
+        errors.add(
+            sheet.group(1).lower() if sheet else "survey",
+            int(m.group(1)) if m else None,
+            None,
+            message[:500],
+        )
         raise errors from None
