@@ -303,22 +303,22 @@ def create_need(
     from gonghui.core.pii import PHONE, digest, normalize
 
     title = _text(title, "title_required", _("请填写需求。"), 200)
+    phone = normalize(PHONE, str(worker_phone)) if worker_phone else None  # 422 if not a mobile
     worker = None
-    if worker_phone:
-        phone = normalize(PHONE, str(worker_phone))  # ValidationError (422) if not a mobile
-        worker = Worker.objects.filter(phone_hash=digest(PHONE, phone)).first()
-        if worker is None:
-            worker = Worker(phone=phone)
-            worker.save()
-    if appeal is not None and worker is None:
-        worker = appeal.worker
-    if response is not None and worker is None:
-        worker = response.worker
     source = source or (
         NeedSource.APPEAL if appeal else NeedSource.SURVEY if response else NeedSource.VISIT
     )
     try:
         with transaction.atomic():
+            if phone:
+                worker = Worker.objects.filter(phone_hash=digest(PHONE, phone)).first()
+                if worker is None:
+                    worker = Worker(phone=phone)
+                    worker.save()
+            if appeal is not None and worker is None:
+                worker = appeal.worker
+            if response is not None and worker is None:
+                worker = response.worker
             need = Need.objects.create(
                 org=org,
                 org_path=org.path,

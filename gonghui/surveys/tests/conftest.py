@@ -30,8 +30,9 @@ def upload(persona, org, data: bytes, **fields):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     body = {"org_id": org.pk, "file": SimpleUploadedFile("form.xlsx", data)}
-    body.update({k: ("true" if v is True else "false" if v is False else v)
-                 for k, v in fields.items()})
+    body.update(
+        {k: ("true" if v is True else "false" if v is False else v) for k, v in fields.items()}
+    )
     return persona.api().post("/api/v1/surveys/import-xlsform", body)
 
 

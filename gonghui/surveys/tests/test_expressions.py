@@ -6,7 +6,14 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from gonghui.surveys.expressions import ExpressionError, columns, evaluate, parse, references, truthy
+from gonghui.surveys.expressions import (
+    ExpressionError,
+    columns,
+    evaluate,
+    parse,
+    references,
+    truthy,
+)
 
 
 @pytest.mark.parametrize(

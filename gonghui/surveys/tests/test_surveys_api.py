@@ -17,11 +17,18 @@ from gonghui.surveys.testing import make_xlsx
 from gonghui.surveys.tests.conftest import opened, upload, workers
 
 GOOD = {
-    "district": "cy", "street": "wj", "age": 30, "has_need": "no", "hours": 8,
-    "since": "2020-01-01", "prio": ["pay", "rest", "safety"],
+    "district": "cy",
+    "street": "wj",
+    "age": 30,
+    "has_need": "no",
+    "hours": 8,
+    "since": "2020-01-01",
+    "prio": ["pay", "rest", "safety"],
 }
-SIMPLE = [["select_one yn", "ok", "满意吗", "", "", "", "yes", "", ""],
-          ["text", "why", "原因", "${ok} = 'no'", "", "", "", "", ""]]
+SIMPLE = [
+    ["select_one yn", "ok", "满意吗", "", "", "", "yes", "", ""],
+    ["text", "why", "原因", "${ok} = 'no'", "", "", "", "", ""],
+]
 SIMPLE_CHOICES = [["yn", "yes", "满意", ""], ["yn", "no", "不满意", ""]]
 
 
@@ -29,7 +36,9 @@ def _bearer(token: str) -> Client:
     return Client(headers={"Authorization": f"Bearer {token}"})
 
 
-def test_it_imports_an_xlsform_and_keeps_the_file_with_its_hash(district_supervisor, chaoyang, full_form):
+def test_it_imports_an_xlsform_and_keeps_the_file_with_its_hash(
+    district_supervisor, chaoyang, full_form
+):
     r = upload(district_supervisor, chaoyang, full_form)
     assert r.status_code == 201, r.content
     body = r.json()
@@ -41,12 +50,19 @@ def test_it_imports_an_xlsform_and_keeps_the_file_with_its_hash(district_supervi
 
 
 def test_it_refuses_an_unsupported_form_with_sheet_row_and_column(district_supervisor, chaoyang):
-    data = make_xlsx([["text", "a", "A"], ["geopoint", "p", "位置"]], header=["type", "name", "label"])
+    data = make_xlsx(
+        [["text", "a", "A"], ["geopoint", "p", "位置"]], header=["type", "name", "label"]
+    )
     r = upload(district_supervisor, chaoyang, data)
     assert r.status_code == 422
     body = r.json()
     assert body["code"] == "unsupported"
-    assert body["errors"][0] | {"message": ""} == {"sheet": "survey", "row": 3, "column": "A", "message": ""}
+    assert body["errors"][0] | {"message": ""} == {
+        "sheet": "survey",
+        "row": 3,
+        "column": "A",
+        "message": "",
+    }
     assert not Survey.objects.filter(org=chaoyang).exists()
 
 
@@ -54,12 +70,19 @@ def test_it_scopes_the_import_to_the_org_subtree(personas, chaoyang, full_form):
     check_matrix(
         personas,
         lambda p: upload(p, chaoyang, full_form),
-        {"street_handler": 404, "district_supervisor": 201, "city_admin": 201, "outsider": 404,
-         "courier": 401},
+        {
+            "street_handler": 404,
+            "district_supervisor": 201,
+            "city_admin": 201,
+            "outsider": 404,
+            "courier": 401,
+        },
     )
 
 
-def test_it_freezes_the_version_on_open_and_a_change_makes_a_new_one(district_supervisor, chaoyang, full_form):
+def test_it_freezes_the_version_on_open_and_a_change_makes_a_new_one(
+    district_supervisor, chaoyang, full_form
+):
     pk = opened(district_supervisor, chaoyang, full_form)
     assert SurveyVersion.objects.get(survey_id=pk, number=1).frozen
     assert district_supervisor.api().post(f"/api/v1/surveys/{pk}/open").status_code == 409
@@ -73,7 +96,9 @@ def test_it_freezes_the_version_on_open_and_a_change_makes_a_new_one(district_su
     assert district_supervisor.api().post(f"/api/v1/surveys/{pk}/close").status_code == 409
 
 
-def test_it_gives_the_form_to_members_of_the_subtree_only(personas, member_courier, district_supervisor, chaoyang, full_form):
+def test_it_gives_the_form_to_members_of_the_subtree_only(
+    personas, member_courier, district_supervisor, chaoyang, full_form
+):
     pk = opened(district_supervisor, chaoyang, full_form)
     r = member_courier.api().get(f"/api/v1/surveys/{pk}/form")
     assert r.status_code == 200
@@ -83,11 +108,13 @@ def test_it_gives_the_form_to_members_of_the_subtree_only(personas, member_couri
     assert [c["name"] for c in street["choices"]] == ["wj", "zgc"]
     assert Client().get(f"/api/v1/surveys/{pk}/form").status_code == 401
     assert _bearer("nonsense").get(f"/api/v1/surveys/{pk}/form").status_code == 401
-    (outside, token), = workers(personas["outsider"].org, 1)
+    ((outside, token),) = workers(personas["outsider"].org, 1)
     assert _bearer(token).get(f"/api/v1/surveys/{pk}/form").status_code == 404
 
 
-def test_it_stores_only_relevant_answers_once_per_member(member_courier, district_supervisor, chaoyang, full_form):
+def test_it_stores_only_relevant_answers_once_per_member(
+    member_courier, district_supervisor, chaoyang, full_form
+):
     pk = opened(district_supervisor, chaoyang, full_form)
     url = f"/api/v1/surveys/{pk}/responses"
     client = member_courier.api()
@@ -105,10 +132,14 @@ def test_it_stores_only_relevant_answers_once_per_member(member_courier, distric
     assert Response.objects.filter(survey_id=pk).count() == 1
 
 
-def test_it_refuses_a_broken_constraint_with_422_and_stores_nothing(member_courier, district_supervisor, chaoyang, full_form):
+def test_it_refuses_a_broken_constraint_with_422_and_stores_nothing(
+    member_courier, district_supervisor, chaoyang, full_form
+):
     pk = opened(district_supervisor, chaoyang, full_form)
     url = f"/api/v1/surveys/{pk}/responses"
-    r = member_courier.api().post(url, {"answers": GOOD | {"age": 99}}, content_type="application/json")
+    r = member_courier.api().post(
+        url, {"answers": GOOD | {"age": 99}}, content_type="application/json"
+    )
     assert r.status_code == 422
     assert r.json()["errors"]["age"] == ["年龄应在16到70之间"]
     r = member_courier.api().post(url, {"answers": {"age": 30}}, content_type="application/json")
@@ -118,33 +149,55 @@ def test_it_refuses_a_broken_constraint_with_422_and_stores_nothing(member_couri
     assert r.status_code in (400, 422)
 
 
-def test_it_refuses_answers_to_a_closed_or_draft_survey(member_courier, district_supervisor, chaoyang, full_form):
+def test_it_refuses_answers_to_a_closed_or_draft_survey(
+    member_courier, district_supervisor, chaoyang, full_form
+):
     r = upload(district_supervisor, chaoyang, full_form)
     pk = r.json()["id"]
     url = f"/api/v1/surveys/{pk}/responses"
-    assert member_courier.api().post(url, {"answers": GOOD}, content_type="application/json").status_code == 404
+    assert (
+        member_courier.api()
+        .post(url, {"answers": GOOD}, content_type="application/json")
+        .status_code
+        == 404
+    )
 
 
-def test_it_keeps_anonymous_answers_apart_from_who_answered(member_courier, district_supervisor, chaoyang, wangjing):
+def test_it_keeps_anonymous_answers_apart_from_who_answered(
+    member_courier, district_supervisor, chaoyang, wangjing
+):
     pk = opened(district_supervisor, chaoyang, make_xlsx(SIMPLE, SIMPLE_CHOICES), anonymous=True)
-    r = member_courier.api().post(f"/api/v1/surveys/{pk}/responses", {"answers": {"ok": "no", "why": "太远"}},
-                                  content_type="application/json")
+    r = member_courier.api().post(
+        f"/api/v1/surveys/{pk}/responses",
+        {"answers": {"ok": "no", "why": "太远"}},
+        content_type="application/json",
+    )
     assert r.status_code == 201
     assert not Response.objects.filter(survey_id=pk).exists()
     answer = AnonymousResponse.objects.get(survey_id=pk)
     assert answer.answers == {"ok": "no", "why": "太远"}
     assert answer.org_path == wangjing.path  # street level at most
     assert Participation.objects.filter(survey_id=pk, worker=member_courier.worker).exists()
-    second = member_courier.api().post(f"/api/v1/surveys/{pk}/responses", {"answers": {"ok": "yes"}},
-                                       content_type="application/json")
+    second = member_courier.api().post(
+        f"/api/v1/surveys/{pk}/responses",
+        {"answers": {"ok": "yes"}},
+        content_type="application/json",
+    )
     assert second.status_code == 409 and second.json()["code"] == "already_answered"
 
 
 def test_it_has_no_column_that_joins_anonymous_answers_to_people():
     answer_cols = {f.column for f in AnonymousResponse._meta.concrete_fields}
     part_cols = {f.column for f in Participation._meta.concrete_fields}
-    assert answer_cols == {"id", "survey_id", "version_id", "org_path", "answers",
-                           "possible_machine", "submitted_on"}
+    assert answer_cols == {
+        "id",
+        "survey_id",
+        "version_id",
+        "org_path",
+        "answers",
+        "possible_machine",
+        "submitted_on",
+    }
     assert part_cols == {"id", "survey_id", "worker_id"}
     # Only the survey is shared; keys are random UUIDs (no sequence to line up).
     assert answer_cols & part_cols == {"id", "survey_id"}
@@ -156,13 +209,16 @@ def test_it_has_no_column_that_joins_anonymous_answers_to_people():
     assert {m._meta.label for m in related} == {"surveys.Survey", "surveys.SurveyVersion"}
 
 
-def test_it_suppresses_result_cells_under_five(district_supervisor, street_handler, outsider, chaoyang, wangjing):
+def test_it_suppresses_result_cells_under_five(
+    district_supervisor, street_handler, outsider, chaoyang, wangjing
+):
     pk = opened(district_supervisor, chaoyang, make_xlsx(SIMPLE, SIMPLE_CHOICES))
     people = workers(wangjing, 7)
     for i, (_w, token) in enumerate(people):
         answers = {"ok": "yes"} if i < 5 else {"ok": "no", "why": "排队久"}
-        r = _bearer(token).post(f"/api/v1/surveys/{pk}/responses", {"answers": answers},
-                                content_type="application/json")
+        r = _bearer(token).post(
+            f"/api/v1/surveys/{pk}/responses", {"answers": answers}, content_type="application/json"
+        )
         assert r.status_code == 201
     body = district_supervisor.api().get(f"/api/v1/surveys/{pk}/results").json()
     assert body["responses"] == 7
@@ -171,7 +227,9 @@ def test_it_suppresses_result_cells_under_five(district_supervisor, street_handl
     assert "ok:no" in body["suppressed"]
     why = next(q for q in body["questions"] if q["name"] == "why")
     assert sorted(why["texts"]) == ["排队久", "排队久"]
-    filtered = district_supervisor.api().get(f"/api/v1/surveys/{pk}/results?org={wangjing.pk}").json()
+    filtered = (
+        district_supervisor.api().get(f"/api/v1/surveys/{pk}/results?org={wangjing.pk}").json()
+    )
     assert filtered["responses"] == 7
     # The street handler cannot see a district's survey; the outsider cannot filter by it.
     assert street_handler.api().get(f"/api/v1/surveys/{pk}/results").status_code == 404
@@ -182,22 +240,32 @@ def test_it_suppresses_result_cells_under_five(district_supervisor, street_handl
 
 def test_it_exports_versions_merged_with_stable_columns(district_supervisor, chaoyang, wangjing):
     v1 = make_xlsx(
-        [["select_multiple k", "kinds", "需求", "", "", "", "yes", "", ""],
-         ["text", "note", "备注", "", "", "", "", "", ""]],
+        [
+            ["select_multiple k", "kinds", "需求", "", "", "", "yes", "", ""],
+            ["text", "note", "备注", "", "", "", "", "", ""],
+        ],
         [["k", "housing", "住房", ""], ["k", "training", "培训", ""], ["k", "care", "托育", ""]],
     )
     v2 = make_xlsx(
-        [["select_multiple k", "kinds", "需求", "", "", "", "yes", "", ""],
-         ["integer", "age", "年龄", "", "", "", "", "", ""],
-         ["text", "note", "备注", "", "", "", "", "", ""]],
+        [
+            ["select_multiple k", "kinds", "需求", "", "", "", "yes", "", ""],
+            ["integer", "age", "年龄", "", "", "", "", "", ""],
+            ["text", "note", "备注", "", "", "", "", "", ""],
+        ],
         [["k", "housing", "住房", ""], ["k", "care", "托育", ""]],  # 培训 removed
     )
     pk = opened(district_supervisor, chaoyang, v1)
     (a, ta), (b, tb) = workers(wangjing, 2)
     url = f"/api/v1/surveys/{pk}/responses"
-    _bearer(ta).post(url, {"answers": {"kinds": ["training", "care"], "note": "=1+1"}}, content_type="application/json")
+    _bearer(ta).post(
+        url,
+        {"answers": {"kinds": ["training", "care"], "note": "=1+1"}},
+        content_type="application/json",
+    )
     assert upload(district_supervisor, chaoyang, v2, survey_id=pk).status_code == 201
-    r = _bearer(tb).post(url, {"answers": {"kinds": ["care"], "age": 40}}, content_type="application/json")
+    r = _bearer(tb).post(
+        url, {"answers": {"kinds": ["care"], "age": 40}}, content_type="application/json"
+    )
     assert r.status_code == 201
     xlsx = district_supervisor.api().get(f"/api/v1/surveys/{pk}/export.xlsx")
     assert xlsx.status_code == 200
@@ -213,20 +281,28 @@ def test_it_exports_versions_merged_with_stable_columns(district_supervisor, cha
 
 def test_it_answers_public_links_by_signed_token_and_flags_machines(district_supervisor, chaoyang):
     pk = opened(district_supervisor, chaoyang, make_xlsx(SIMPLE, SIMPLE_CHOICES), audience="public")
-    r = district_supervisor.api().post(f"/api/v1/surveys/{pk}/distributions", {"label": "海报"},
-                                       content_type="application/json")
+    r = district_supervisor.api().post(
+        f"/api/v1/surveys/{pk}/distributions", {"label": "海报"}, content_type="application/json"
+    )
     assert r.status_code == 201
     token = r.json()["token"]
     anon = Client()
     form = anon.get(f"/api/v1/surveys/{pk}/form?t={token}")
     assert form.status_code == 200
     url = f"/api/v1/surveys/{pk}/responses?t={token}"
-    fast = anon.post(url, {"answers": {"ok": "yes"}, "started": form.json()["started"]},
-                     content_type="application/json")
+    fast = anon.post(
+        url,
+        {"answers": {"ok": "yes"}, "started": form.json()["started"]},
+        content_type="application/json",
+    )
     assert fast.status_code == 201
     slow_start = signing.dumps(time.time() - 30, salt=services.STARTED_SALT)
-    anon.post(url, {"answers": {"ok": "no"}, "started": slow_start}, content_type="application/json")
-    flags = dict(Response.objects.filter(survey_id=pk).values_list("answers__ok", "possible_machine"))
+    anon.post(
+        url, {"answers": {"ok": "no"}, "started": slow_start}, content_type="application/json"
+    )
+    flags = dict(
+        Response.objects.filter(survey_id=pk).values_list("answers__ok", "possible_machine")
+    )
     assert flags == {"yes": True, "no": False}
     assert anon.get(f"/api/v1/surveys/{pk}/form?t={token}x").status_code == 404
     forged = signing.dumps({"s": pk + 1, "d": 1}, salt=services.TOKEN_SALT, compress=True)
@@ -236,9 +312,14 @@ def test_it_answers_public_links_by_signed_token_and_flags_machines(district_sup
 def test_it_throttles_a_public_link_per_address(district_supervisor, chaoyang, monkeypatch):
     monkeypatch.setattr(services, "PUBLIC_PER_MINUTE", 3)
     pk = opened(district_supervisor, chaoyang, make_xlsx(SIMPLE, SIMPLE_CHOICES), audience="public")
-    token = district_supervisor.api().post(f"/api/v1/surveys/{pk}/distributions", {},
-                                           content_type="application/json").json()["token"]
+    token = (
+        district_supervisor.api()
+        .post(f"/api/v1/surveys/{pk}/distributions", {}, content_type="application/json")
+        .json()["token"]
+    )
     url = f"/api/v1/surveys/{pk}/responses?t={token}"
-    codes = [Client().post(url, {"answers": {"ok": "yes"}}, content_type="application/json").status_code
-             for _ in range(services.PUBLIC_PER_MINUTE + 1)]
+    codes = [
+        Client().post(url, {"answers": {"ok": "yes"}}, content_type="application/json").status_code
+        for _ in range(services.PUBLIC_PER_MINUTE + 1)
+    ]
     assert codes.count(201) == services.PUBLIC_PER_MINUTE and codes[-1] == 429

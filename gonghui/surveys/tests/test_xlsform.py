@@ -133,9 +133,14 @@ def test_it_keeps_the_chinese_label_over_the_default():
     ],
 )
 def test_it_refuses_an_unsupported_row_by_number(rows, row, column, needle):
-    errors = _errors(make_xlsx(rows, [["yn", "yes", "是", ""]], header=["type", "name", "label", "relevant"]))
+    errors = _errors(
+        make_xlsx(rows, [["yn", "yes", "是", ""]], header=["type", "name", "label", "relevant"])
+    )
     assert any(
-        e["sheet"] == "survey" and e["row"] == row and e["column"] == column and needle in e["message"]
+        e["sheet"] == "survey"
+        and e["row"] == row
+        and e["column"] == column
+        and needle in e["message"]
         for e in errors
     ), errors
 
@@ -147,13 +152,23 @@ def test_it_refuses_an_unsupported_column_and_sheet():
         extra_sheets={"entities": [["list_name"], ["people"]]},
     )
     errors = _errors(data)
-    assert {"sheet": "survey", "row": 1, "column": "D", "message": "不支持的列“appearance”。"} in errors
+    assert {
+        "sheet": "survey",
+        "row": 1,
+        "column": "D",
+        "message": "不支持的列“appearance”。",
+    } in errors
     assert any(e["sheet"] == "entities" for e in errors)
 
 
 def test_it_refuses_a_settings_column_it_does_not_read():
-    errors = _errors(make_xlsx([["text", "a", "A"]], header=["type", "name", "label"],
-                               settings={"form_title": "t", "submission_url": "http://x"}))
+    errors = _errors(
+        make_xlsx(
+            [["text", "a", "A"]],
+            header=["type", "name", "label"],
+            settings={"form_title": "t", "submission_url": "http://x"},
+        )
+    )
     assert errors[0]["sheet"] == "settings" and errors[0]["column"] == "B"
 
 
