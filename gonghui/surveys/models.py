@@ -82,6 +82,9 @@ class SurveyVersion(models.Model):
             models.UniqueConstraint(fields=["survey", "number"], name="survey_version_number")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.survey_id} v{self.number}"
+
     @property
     def audit_org(self):
         return self.survey.org
@@ -101,6 +104,9 @@ class Distribution(models.Model):
     class Meta:
         verbose_name = _("投放渠道")
         verbose_name_plural = _("投放渠道")
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class Response(models.Model):
@@ -151,6 +157,9 @@ class Response(models.Model):
         ]
         indexes = [models.Index(fields=["survey", "org_path"], name="survey_resp_org_idx")]
 
+    def __str__(self) -> str:
+        return f"response {self.pk}"
+
 
 class AnonymousResponse(models.Model):
     """An answer sheet of an anonymous survey: a random key (no sequence to line up with
@@ -174,6 +183,9 @@ class AnonymousResponse(models.Model):
         verbose_name_plural = _("匿名答卷")
         indexes = [models.Index(fields=["survey", "org_path"], name="survey_anon_org_idx")]
 
+    def __str__(self) -> str:
+        return f"anonymous {self.pk}"
+
 
 class Participation(models.Model):
     """That a worker has answered an anonymous survey (to refuse a second answer), and
@@ -190,6 +202,9 @@ class Participation(models.Model):
             models.UniqueConstraint(fields=["survey", "worker"], name="survey_participation_once")
         ]
 
+    def __str__(self) -> str:
+        return f"participation {self.pk}"
+
 
 class ThrottleHit(models.Model):
     """A counter per key and minute for public links (core has no shared throttle yet)."""
@@ -202,6 +217,9 @@ class ThrottleHit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "minute"], name="survey_throttle_key_minute")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.minute}"
 
 
 class Need(models.Model):
@@ -293,3 +311,6 @@ class NeedNote(models.Model):
         verbose_name = _("需求办理记录")
         verbose_name_plural = _("需求办理记录")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} {self.action}"

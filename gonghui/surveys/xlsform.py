@@ -59,9 +59,9 @@ def _base(header: str) -> str:
 def _pick_label(row: dict, key: str) -> str:
     """The Chinese text of a translatable column: ``key::…中文/zh…`` first, else ``key``."""
     for header, value in row.items():
-        if header.startswith(key + "::") and ("zh" in header.lower() or "中文" in header):
-            if value:
-                return value
+        chinese = "zh" in header.lower() or "中文" in header
+        if header.startswith(key + "::") and chinese and value:
+            return value
     if row.get(key):
         return row[key]
     for header, value in row.items():
@@ -143,7 +143,7 @@ def parse_xlsform(data: bytes) -> dict:
                 )
         if "list_name" not in normal:
             errors.add("choices", 1, None, _("choices 工作表缺少 list_name 列。"))
-        for number, values, letters in c_rows:
+        for number, values, _letters in c_rows:
             values = {k.replace("list name", "list_name"): v for k, v in values.items()}
             list_name, name = values.get("list_name", ""), values.get("name", "")
             if not list_name or not name:
@@ -280,7 +280,7 @@ def parse_xlsform(data: bytes) -> dict:
         questions.append(item)
     if stack:
         errors.add("survey", None, None, _("begin_group “%(g)s”没有结束。") % {"g": stack[-1]})
-    for number, col, text, refs in pending_refs:
+    for number, col, _text, refs in pending_refs:
         for ref in sorted(refs):
             if ref not in names:
                 errors.add(

@@ -30,9 +30,9 @@ def _open_survey(anonymous: bool) -> tuple[Survey, object]:
 
 @pytest.mark.parametrize("anonymous", [False, True])
 def test_it_stores_one_answer_when_one_member_submits_twice_at_once(
-    concurrent_db,
-    in_threads,
-    anonymous,  # noqa: F811
+    concurrent_db,  # noqa: F811
+    in_threads,  # noqa: F811
+    anonymous,
 ):
     survey, worker = _open_survey(anonymous)
     results = in_threads(

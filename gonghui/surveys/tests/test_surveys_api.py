@@ -273,7 +273,7 @@ def test_it_exports_versions_merged_with_stable_columns(district_supervisor, cha
     rows = list(ws.iter_rows(values_only=True))
     header = list(rows[0])
     assert header[5:] == ["kinds/housing", "kinds/training", "kinds/care", "note", "age"]
-    first, second = (dict(zip(header, row)) for row in rows[1:])
+    first, second = (dict(zip(header, row, strict=True)) for row in rows[1:])
     assert first["版本"] == 1 and second["版本"] == 2
     assert (first["kinds/training"], first["kinds/care"], first["note"]) == (1, 1, "'=1+1")
     assert (second["kinds/training"], second["kinds/care"], second["age"]) == (0, 1, 40)
