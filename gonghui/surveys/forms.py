@@ -182,3 +182,31 @@ def form_out(definition: dict) -> dict:
         "groups": definition.get("groups", []),
         "questions": questions,
     }
+
+
+def visible_questions(definition: dict, answers: dict) -> dict:
+    """What the form shows for the answers so far: the relevant question names and the
+    choices each filtered question offers. Lenient (a half-typed answer counts as none);
+    the page asks this of the server, so the page and the submit never disagree."""
+    groups = {g["name"]: g for g in definition.get("groups", [])}
+    values: dict[str, Any] = {}
+    visible: list[str] = []
+    filtered: dict[str, list[str]] = {}
+    for q in definition["questions"]:
+        if not _relevant(definition, q, values, groups):
+            continue
+        visible.append(q["name"])
+        if q["type"] == "calculate":
+            values[q["name"]] = expressions.evaluate(q["calculation"], values)
+            continue
+        if q["type"] == "note":
+            continue
+        if q.get("choice_filter"):
+            filtered[q["name"]] = [c["name"] for c in choices_for(definition, q, values)]
+        try:
+            value = _coerce(q, answers.get(q["name"]) if isinstance(answers, dict) else None)
+        except ValueError:
+            value = None
+        if value is not None:
+            values[q["name"]] = date.fromisoformat(value) if q["type"] == "date" else value
+    return {"visible": visible, "choices": filtered}
