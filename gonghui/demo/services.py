@@ -247,11 +247,16 @@ def seed(
     from gonghui.warnings import demo as warnings_demo
 
     warnings_demo.seed(rng=rng, progress=progress, appeals=appeals)
+    # Surveys with their answers and the needs lists (the surveys app's demo).
+    from gonghui.surveys import demo as surveys_demo
+
+    surveys_counts = surveys_demo.seed(rng=rng, scale_name=scale_name)
     result.counts = {kind: Org.objects.filter(kind=kind).count() for kind in OrgKind.values} | {
         "enterprises": Enterprise.objects.count(),
         "members": _count_members(),
     }
     result.counts["stations"] = stations
+    result.counts.update(surveys_counts)
     return result
 
 
