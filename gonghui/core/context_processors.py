@@ -13,6 +13,7 @@ CONSOLE_MODULES = [
     ("members:applications", _("会员与建会")),
     ("knowledge:index", _("政策知识库")),
     ("warnings:index", _("预警研判")),
+    ("surveys:index", _("问卷调查")),
     ("core:audit", _("审计日志")),
 ]
 
