@@ -140,6 +140,13 @@ def close_survey(request, survey_id: int):
     return survey_out(services.set_survey_status(request.auth, survey_id, "close", request=request))
 
 
+@router.post(
+    "/{survey_id}/remind", auth=staff_user_auth, summary="Text members who have not answered"
+)
+def remind(request, survey_id: int):
+    return {"sent": services.remind(request.auth, survey_id, request=request)}
+
+
 class DistributionIn(Schema):
     label: str = Field("", max_length=100)
 

@@ -45,6 +45,7 @@ class Survey(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     opened_at = models.DateTimeField(_("开始收集时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("最近提醒时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("问卷")

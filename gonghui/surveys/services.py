@@ -111,6 +111,52 @@ def set_survey_status(actor, pk, action: str, *, request=None) -> Survey:
     return survey
 
 
+REMIND_BATCH = 2000
+REMIND_EVERY_HOURS = 24
+
+
+def remind(actor, pk, *, request=None) -> int:
+    """Text the members of the subtree who have not answered (at most REMIND_BATCH, once
+    a day per survey); return how many were texted."""
+    from datetime import timedelta
+
+    from gonghui.members.choices import MemberStatus
+    from gonghui.members.models import Member
+
+    with transaction.atomic():
+        survey = get_survey_for(actor, pk, write=True)
+        if survey.status != SurveyStatus.OPEN or survey.audience != Audience.MEMBERS:
+            raise Conflict(_("只有收集中的会员问卷可以提醒。"), code="invalid_transition")
+        now = timezone.now()
+        if survey.reminded_at and now - survey.reminded_at < timedelta(hours=REMIND_EVERY_HOURS):
+            raise Conflict(_("今天已经提醒过了。"), code="already_reminded")
+        answered = (
+            (Participation if survey.anonymous else Response)
+            .objects.filter(survey=survey, worker__isnull=False)
+            .values("worker_id")
+        )
+        workers = (
+            Member.objects.filter(
+                org__path__startswith=survey.org.path,
+                status=MemberStatus.ACTIVE,
+                worker__isnull=False,
+            )
+            .exclude(worker_id__in=answered)
+            .select_related("worker")[:REMIND_BATCH]
+        )
+        sent = 0
+        for member in workers:
+            outbox.queue_sms(
+                member.worker.phone,
+                _("【工会】“%(t)s”问卷正在收集，请在工会H5页面填写。") % {"t": survey.title[:30]},
+            )
+            sent += 1
+        survey.reminded_at = now
+        survey.save(update_fields=["reminded_at"])
+        audit.record("surveys.reminded", actor=actor, obj=survey, request=request, sent=sent)
+    return sent
+
+
 def create_distribution(actor, survey: Survey, label: str, *, request=None) -> Distribution:
     with transaction.atomic():
         dist = Distribution.objects.create(survey=survey, label=label[:100] or _("公开链接"))

@@ -323,3 +323,25 @@ def test_it_throttles_a_public_link_per_address(district_supervisor, chaoyang, m
         for _ in range(services.PUBLIC_PER_MINUTE + 1)
     ]
     assert codes.count(201) == services.PUBLIC_PER_MINUTE and codes[-1] == 429
+
+
+def test_it_reminds_members_who_have_not_answered_once_a_day(
+    district_supervisor, chaoyang, wangjing
+):
+    from gonghui.core.models import OutboxMessage
+
+    pk = opened(district_supervisor, chaoyang, make_xlsx(SIMPLE, SIMPLE_CHOICES))
+    people = workers(wangjing, 3)
+    _bearer(people[0][1]).post(
+        f"/api/v1/surveys/{pk}/responses",
+        {"answers": {"ok": "yes"}},
+        content_type="application/json",
+    )
+    before = OutboxMessage.objects.count()
+    r = district_supervisor.api().post(f"/api/v1/surveys/{pk}/remind")
+    assert r.status_code == 200 and r.json()["sent"] >= 2
+    texted = set(OutboxMessage.objects.order_by("pk")[before:].values_list("to", flat=True))
+    assert people[1][0].phone in texted and people[2][0].phone in texted
+    assert people[0][0].phone not in texted
+    again = district_supervisor.api().post(f"/api/v1/surveys/{pk}/remind")
+    assert again.status_code == 409 and again.json()["code"] == "already_reminded"
