@@ -9,4 +9,5 @@ urlpatterns = [
     path("needs/", views.needs, name="needs"),
     path("needs/from-appeal/<int:appeal_id>/", views.need_from_appeal, name="need_from_appeal"),
     path("<int:survey_id>/", views.detail, name="detail"),
+    path("<int:survey_id>/poster/<int:dist_id>.pdf", views.poster, name="poster"),
 ]

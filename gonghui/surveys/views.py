@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -85,7 +86,7 @@ def template_file(request: HttpRequest, name: str) -> HttpResponse:
 def detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     _require_staff(request)
     survey = get_survey_for(request.user, survey_id)
-    link = None
+    link = poster_url = None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -98,6 +99,7 @@ def detail(request: HttpRequest, survey_id: int) -> HttpResponse:
                 link = request.build_absolute_uri(
                     f"/h5/surveys/{survey.pk}/?t={services.distribution_token(dist)}"
                 )
+                poster_url = reverse("surveys:poster", args=[survey.pk, dist.pk])
         except ServiceError as exc:
             messages.error(request, exc.message)
         if link is None:
@@ -114,10 +116,37 @@ def detail(request: HttpRequest, survey_id: int) -> HttpResponse:
             "texts": [q for q in data["questions"] if q["type"] == "text"],
             "versions": survey.versions.order_by("number"),
             "link": link,
+            "poster_url": poster_url,
             "is_open": survey.status == SurveyStatus.OPEN,
             "is_public": survey.audience == Audience.PUBLIC,
         },
     )
+
+
+@login_required
+@require_GET
+def poster(request: HttpRequest, survey_id: int, dist_id: int) -> HttpResponse:
+    """The printable poster of one public link (A4 PDF by WeasyPrint), QR code included."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from gonghui.stations.sign import qr_svg
+    from gonghui.surveys.models import Distribution
+
+    _require_staff(request)
+    survey = get_survey_for(request.user, survey_id)
+    dist = Distribution.objects.filter(pk=dist_id, survey=survey, revoked=False).first()
+    if dist is None:
+        raise Http404
+    url = request.build_absolute_uri(
+        f"/h5/surveys/{survey.pk}/?t={services.distribution_token(dist)}"
+    )
+    html = render_to_string(
+        "surveys/console/poster.html", {"survey": survey, "url": url, "qr": qr_svg(url)}
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="survey-{survey.pk}-{dist.pk}.pdf"'
+    return response
 
 
 @login_required

@@ -345,3 +345,17 @@ def test_it_reminds_members_who_have_not_answered_once_a_day(
     assert people[0][0].phone not in texted
     again = district_supervisor.api().post(f"/api/v1/surveys/{pk}/remind")
     assert again.status_code == 409 and again.json()["code"] == "already_reminded"
+
+
+def test_it_prints_a_poster_of_a_public_link(district_supervisor, outsider, chaoyang):
+    from gonghui.surveys.models import Distribution
+
+    pk = opened(district_supervisor, chaoyang, make_xlsx(SIMPLE, SIMPLE_CHOICES), audience="public")
+    page = district_supervisor.browser().post(
+        f"/console/surveys/{pk}/", {"action": "link", "label": "食堂"}
+    )
+    assert page.status_code == 200 and "poster" in page.content.decode()
+    dist = Distribution.objects.get(survey_id=pk)
+    pdf = district_supervisor.browser().get(f"/console/surveys/{pk}/poster/{dist.pk}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert outsider.browser().get(f"/console/surveys/{pk}/poster/{dist.pk}.pdf").status_code == 404
