@@ -175,6 +175,10 @@ def grow(survey_id: int, total: int) -> dict:
             [streets, streets, max(0, total - have), survey_id],
         )
         cur.execute("ANALYZE surveys_response")
+    from gonghui.surveys import tallies
+    from gonghui.surveys.models import Survey
+
+    tallies.rebuild(Survey.objects.select_related("current").get(pk=survey_id))
     admin = get_user_model().objects.get(username="demo-district")
     token, _ = issue_staff_token(admin)
     street = Org.objects.get(admin_code="110105026")

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gonghui.orgs.models import Org
-from gonghui.surveys import forms, services, templates_xlsx
+from gonghui.surveys import forms, services, tallies, templates_xlsx
 from gonghui.surveys.choices import NeedStatus
 from gonghui.surveys.models import AnonymousResponse, Need, NeedNote, Response
 
@@ -108,6 +108,9 @@ def seed(*, rng: random.Random, scale_name: str = "small") -> dict:
             ],
             batch_size=2000,
         )
+        # Bulk-created answers are counted once, in SQL.
+        tallies.rebuild(needs_survey)
+        tallies.rebuild(sat)
         services.import_xlsform(
             admin, chaoyang, templates_xlsx.build("screening"), "screening.xlsx", anonymous=False
         )

@@ -207,6 +207,30 @@ class Participation(models.Model):
         return f"participation {self.pk}"
 
 
+class SurveyTally(models.Model):
+    """How many answer sheets chose ``value`` for ``question``, per survey and respondent
+    union, kept up to date at each submit so results never scan the answers. Counts only:
+    nothing here points to an answer or a person. ``question=""`` counts the sheets."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    org_path = models.CharField(max_length=255)
+    question = models.CharField(max_length=100)
+    value = models.CharField(max_length=200)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("结果计数")
+        verbose_name_plural = _("结果计数")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "org_path", "question", "value"], name="survey_tally_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.question}={self.value}: {self.n}"
+
+
 class ThrottleHit(models.Model):
     """A counter per key and minute for public links (core has no shared throttle yet)."""
 

@@ -1,10 +1,11 @@
-"""Results per question, counted in PostgreSQL (one pass over the answers' JSON), with
+"""Results per question, summed from the cells kept at submit (``tallies.py``), with
 every cell under five respondents suppressed so no small group can be picked out."""
 
 from django.db import connection
+from django.db.models import Sum
 
 from gonghui.surveys.forms import SELECT_TYPES
-from gonghui.surveys.models import AnonymousResponse, Response, Survey
+from gonghui.surveys.models import AnonymousResponse, Response, Survey, SurveyTally
 
 MIN_CELL = 5
 TEXT_LISTED = 50
@@ -17,8 +18,7 @@ def _table(survey: Survey):
 def _filters(survey: Survey, org_path: str | None) -> tuple[str, list]:
     where, params = "survey_id = %s", [survey.pk]
     if org_path:
-        # Anonymous answers keep their union to street level: a deeper filter is widened
-        # to that level's prefix by the caller (see coarse_filter).
+        # Anonymous answers keep their union to street level; the API refuses a deeper filter.
         where += " AND org_path LIKE %s"
         params.append(org_path.replace("%", r"\%").replace("_", r"\_") + "%")
     return where, params
@@ -30,34 +30,21 @@ def results(survey: Survey, org_path: str | None = None) -> dict:
     table = model._meta.db_table
     where, params = _filters(survey, org_path)
     questions = [q for q in definition["questions"] if q["type"] not in ("note",)]
-    rank = [q["name"] for q in questions if q["type"] == "rank"]
     text = [q["name"] for q in questions if q["type"] == "text"]
     counted: dict[str, dict[str, int]] = {}
+    # Counts come from the cells kept at submit (tallies.py), never from a scan.
+    cells = SurveyTally.objects.filter(survey=survey)
+    if org_path:
+        cells = cells.filter(org_path__startswith=org_path)
+    total = 0
+    summed = cells.values("question", "value").annotate(total=Sum("n"))
+    for question, value, n in summed.values_list("question", "value", "total"):
+        if question == "":
+            total += n
+        else:
+            counted.setdefault(question, {})[value] = n
     # The table name comes from the model, never from a request; values are parameters.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table} WHERE {where}", params)  # noqa: S608
-        total = cursor.fetchone()[0]
-        # Arrays (select_multiple) count each chosen option, a ranking its first place.
-        cursor.execute(
-            f"""
-            SELECT e.key, v.val, count(*)
-            FROM {table} t
-            CROSS JOIN LATERAL jsonb_each(t.answers) AS e(key, value)
-            CROSS JOIN LATERAL (
-                SELECT jsonb_array_elements_text(e.value) AS val
-                WHERE jsonb_typeof(e.value) = 'array' AND NOT e.key = ANY(%s)
-                UNION ALL
-                SELECT e.value ->> 0 WHERE jsonb_typeof(e.value) = 'array' AND e.key = ANY(%s)
-                UNION ALL
-                SELECT e.value #>> '{{}}' WHERE jsonb_typeof(e.value) <> 'array'
-            ) AS v
-            WHERE {where} AND NOT e.key = ANY(%s)
-            GROUP BY 1, 2
-            """,  # noqa: S608
-            [rank, rank, *params, text],
-        )
-        for key, val, n in cursor.fetchall():
-            counted.setdefault(key, {})[val] = n
         texts: dict[str, list[str]] = {}
         if text and total >= MIN_CELL:
             for name in text:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import audit, outbox
 from gonghui.core.errors import Conflict, Throttled
 from gonghui.orgs.models import Org
-from gonghui.surveys import forms, xlsform
+from gonghui.surveys import forms, tallies, xlsform
 from gonghui.surveys.access import get_need_for, get_survey_for
 from gonghui.surveys.choices import Audience, NeedSource, NeedStatus, SurveyStatus
 from gonghui.surveys.models import (
@@ -283,14 +283,16 @@ def submit(
             if survey.anonymous:
                 if worker is not None:
                     Participation.objects.create(survey=survey, worker=worker)
+                path = _coarse_path(org.path) if org else ""
                 AnonymousResponse.objects.create(
                     survey=survey,
                     version=version,
-                    org_path=_coarse_path(org.path) if org else "",
+                    org_path=path,
                     answers=stored,
                     possible_machine=machine,
                     submitted_on=timezone.localdate(),
                 )
+                tallies.add(survey, path, version.definition, stored)
                 # No actor and no answer id: the audit log must not join the two either.
                 audit.record("surveys.answered_anonymously", obj=survey)
             else:
@@ -305,6 +307,7 @@ def submit(
                     seconds=seconds,
                     possible_machine=machine,
                 )
+                tallies.add(survey, response.org_path, version.definition, stored)
                 audit.record(
                     "surveys.answered",
                     obj=response,

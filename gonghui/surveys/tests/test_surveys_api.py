@@ -359,3 +359,41 @@ def test_it_prints_a_poster_of_a_public_link(district_supervisor, outsider, chao
     pdf = district_supervisor.browser().get(f"/console/surveys/{pk}/poster/{dist.pk}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert outsider.browser().get(f"/console/surveys/{pk}/poster/{dist.pk}.pdf").status_code == 404
+
+
+def test_it_keeps_the_result_counts_equal_to_a_recount(
+    member_courier, district_supervisor, chaoyang, wangjing, full_form
+):
+    from gonghui.surveys import tallies
+    from gonghui.surveys.models import SurveyTally
+
+    pk = opened(district_supervisor, chaoyang, full_form)
+    people = workers(wangjing, 6)
+    for i, (_w, token) in enumerate(people):
+        answers = GOOD | {
+            "has_need": "yes",
+            "kinds": ["housing", "other"][: 1 + i % 2],
+            "other": "x",
+            "age": 20 + i,
+            "prio": ["rest", "pay", "safety"] if i % 2 else ["pay", "rest", "safety"],
+        }
+        r = _bearer(token).post(
+            f"/api/v1/surveys/{pk}/responses", {"answers": answers}, content_type="application/json"
+        )
+        assert r.status_code == 201, r.content
+
+    def snapshot():
+        return sorted(
+            SurveyTally.objects.filter(survey_id=pk).values_list(
+                "org_path", "question", "value", "n"
+            )
+        )
+
+    kept = snapshot()
+    assert any(q == "prio" and v == "rest" and n == 3 for _p, q, v, n in kept)  # first places
+    tallies.rebuild(Survey.objects.select_related("current").get(pk=pk))
+    assert snapshot() == kept
+    body = district_supervisor.api().get(f"/api/v1/surveys/{pk}/results").json()
+    assert body["responses"] == 6
+    kinds = next(q for q in body["questions"] if q["name"] == "kinds")
+    assert kinds["counts"]["housing"] == 6 and kinds["counts"]["other"] is None
