@@ -205,13 +205,17 @@ def _member_org(worker) -> Org | None:
     from gonghui.members.choices import MemberStatus
     from gonghui.members.models import Member
 
+    # Asked twice per answer (may they answer, which union to count them in): once is enough.
+    if hasattr(worker, "_survey_member_org"):
+        return worker._survey_member_org
     member = (
         Member.objects.filter(worker=worker, status=MemberStatus.ACTIVE)
         .select_related("org")
         .defer("org__boundary")
         .first()
     )
-    return member.org if member else None
+    worker._survey_member_org = member.org if member else None
+    return worker._survey_member_org
 
 
 def survey_for_respondent(pk, *, worker=None, token: str | None = None):
