@@ -49,7 +49,7 @@ def _cell(answers: dict, name: str, option: str | None):
             return None
         return 1 if option in value else 0
     if isinstance(value, list):
-        return " > ".join(value) if value else None
+        return safe(" > ".join(value)) if value else None
     return safe(value)
 
 
