@@ -31,6 +31,8 @@ from gonghui.orgs.api import router as orgs_router
 from gonghui.rights.api import appeal_link_router as rights_appeal_router
 from gonghui.rights.api import router as rights_router
 from gonghui.stations.api import router as stations_router
+from gonghui.surveys.api import needs_router
+from gonghui.surveys.api import router as surveys_router
 from gonghui.triage.api import router as triage_router
 from gonghui.warnings.api import hot_router as hot_topics_router
 from gonghui.warnings.api import router as warnings_router
@@ -108,6 +110,8 @@ api.add_router("/knowledge", knowledge_router)
 api.add_router("/warnings", warnings_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/rights", rights_router)
+api.add_router("/surveys", surveys_router)
+api.add_router("/needs", needs_router)
 
 
 @api.get("/", auth=None, summary="API root", tags=["meta"])

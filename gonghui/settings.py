@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gonghui.knowledge",
     "gonghui.warnings",
     "gonghui.rights",
+    "gonghui.surveys",
     "gonghui.h5",
     "gonghui.demo",
 ]

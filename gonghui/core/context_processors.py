@@ -14,6 +14,7 @@ CONSOLE_MODULES = [
     ("knowledge:index", _("政策知识库")),
     ("warnings:index", _("预警研判")),
     ("rights:disputes", _("调解与法律援助")),
+    ("surveys:index", _("问卷调查")),
     ("core:audit", _("审计日志")),
 ]
 

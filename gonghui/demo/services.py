@@ -253,12 +253,17 @@ def seed(
         from gonghui.rights.demo import seed_rights
 
         rights = seed_rights(scale_name, seed_value=seed_value, progress=progress)
+    # Surveys with their answers and the needs lists (the surveys app's demo).
+    from gonghui.surveys import demo as surveys_demo
+
+    surveys_counts = surveys_demo.seed(rng=rng, scale_name=scale_name)
     result.counts = {kind: Org.objects.filter(kind=kind).count() for kind in OrgKind.values} | {
         "enterprises": Enterprise.objects.count(),
         "members": _count_members(),
     }
     result.counts["stations"] = stations
     result.counts.update({f"rights_{k}": v for k, v in rights.items()})
+    result.counts.update(surveys_counts)
     return result
 
 

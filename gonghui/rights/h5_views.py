@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gonghui.accounts.models import Worker
+from gonghui.accounts.worker_session import current_worker, worker_required
 from gonghui.core import audit
 from gonghui.core.errors import ServiceError
-from gonghui.h5.views import current_worker, worker_required
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Org
 from gonghui.rights import documents, legal_aid

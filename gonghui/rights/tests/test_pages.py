@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from gonghui.accounts.models import Worker
+from gonghui.accounts.worker_session import SESSION_KEY
 from gonghui.core import pii
 from gonghui.core.models import OutboxMessage
-from gonghui.h5.views import SESSION_KEY
 from gonghui.orgs.models import Org
 from gonghui.orgs.services import grant_role
 from gonghui.rights import legal_aid, services

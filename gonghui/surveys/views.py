@@ -1,0 +1,190 @@
+"""Console pages: the surveys of one's subtree with the XLSForm import (the builder reads
+the form authors already write in Excel, with three templates to start from), one
+survey's results as ECharts charts, and the needs list."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gonghui.core.errors import ServiceError
+from gonghui.orgs import access as org_access
+from gonghui.surveys import results, services, templates_xlsx, xlsform
+from gonghui.surveys.access import get_survey_for, visible_needs, visible_surveys
+from gonghui.surveys.choices import Audience, SurveyStatus
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not org_access.scope_paths(request.user):
+        raise Http404
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    orgs = list(org_access.visible_orgs(request.user).defer("boundary").order_by("path")[:300])
+    errors: list[dict] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            org = org_access.get_org_for(request.user, request.POST.get("org_id"))
+        except Http404:
+            org = None
+        if upload is None or org is None:
+            messages.error(request, _("请选择工会并上传 XLSForm 文件。"))
+        else:
+            try:
+                survey, _v = services.import_xlsform(
+                    request.user,
+                    org,
+                    upload.read(xlsform.MAX_BYTES + 1),
+                    upload.name,
+                    anonymous=request.POST.get("anonymous") == "on",
+                    audience=request.POST.get("audience") or Audience.MEMBERS,
+                    request=request,
+                )
+            except xlsform.ImportErrors as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("问卷已导入。"))
+                return redirect("surveys:detail", survey.pk)
+    rows = visible_surveys(request.user).select_related("org", "current").defer("org__boundary")
+    return render(
+        request,
+        "surveys/console/index.html",
+        {
+            "rows": rows[:200],
+            "orgs": orgs,
+            "errors": errors,
+            "audiences": Audience.choices,
+            "templates": templates_xlsx.TEMPLATES,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def template_file(request: HttpRequest, name: str) -> HttpResponse:
+    _require_staff(request)
+    if name not in templates_xlsx.TEMPLATES:
+        raise Http404
+    response = HttpResponse(
+        templates_xlsx.build(name),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def detail(request: HttpRequest, survey_id: int) -> HttpResponse:
+    _require_staff(request)
+    survey = get_survey_for(request.user, survey_id)
+    link = poster_url = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action in ("open", "close"):
+                services.set_survey_status(request.user, survey.pk, action, request=request)
+            elif action == "link" and survey.audience == Audience.PUBLIC:
+                dist = services.create_distribution(
+                    request.user, survey, request.POST.get("label", ""), request=request
+                )
+                link = request.build_absolute_uri(
+                    f"/h5/surveys/{survey.pk}/?t={services.distribution_token(dist)}"
+                )
+                poster_url = reverse("surveys:poster", args=[survey.pk, dist.pk])
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        if link is None:
+            return redirect("surveys:detail", survey.pk)
+        survey = get_survey_for(request.user, survey_id)
+    data = results.results(survey)
+    return render(
+        request,
+        "surveys/console/detail.html",
+        {
+            "survey": survey,
+            "results": data,
+            "chart": {"questions": [q for q in data["questions"] if q["type"] != "text"]},
+            "texts": [q for q in data["questions"] if q["type"] == "text"],
+            "versions": survey.versions.order_by("number"),
+            "link": link,
+            "poster_url": poster_url,
+            "is_open": survey.status == SurveyStatus.OPEN,
+            "is_public": survey.audience == Audience.PUBLIC,
+        },
+    )
+
+
+@login_required
+@require_GET
+def poster(request: HttpRequest, survey_id: int, dist_id: int) -> HttpResponse:
+    """The printable poster of one public link (A4 PDF by WeasyPrint), QR code included."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from gonghui.stations.sign import qr_svg
+    from gonghui.surveys.models import Distribution
+
+    _require_staff(request)
+    survey = get_survey_for(request.user, survey_id)
+    dist = Distribution.objects.filter(pk=dist_id, survey=survey, revoked=False).first()
+    if dist is None:
+        raise Http404
+    url = request.build_absolute_uri(
+        f"/h5/surveys/{survey.pk}/?t={services.distribution_token(dist)}"
+    )
+    html = render_to_string(
+        "surveys/console/poster.html", {"survey": survey, "url": url, "qr": qr_svg(url)}
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="survey-{survey.pk}-{dist.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def needs(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    rows = visible_needs(request.user).select_related("org").defer("org__boundary")[:200]
+    return render(request, "surveys/console/needs.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def need_from_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """One click on an appeal: a need for its handling org, due in 15 days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gonghui.appeals.services import access_appeal
+
+    _require_staff(request)
+    appeal = access_appeal(request.user, appeal_id)
+    org = appeal.assigned_org or appeal.dispatcher_org
+    try:
+        services.create_need(
+            request.user,
+            org,
+            title=appeal.text[:60],
+            detail=appeal.text,
+            due=timezone.localdate() + timedelta(days=15),
+            appeal=appeal,
+            request=request,
+        )
+        messages.success(request, _("已转入需求清单。"))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("surveys:needs")
+
+
+def chart_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False)
