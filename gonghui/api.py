@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as SchemaError
 
 from gonghui.accounts.api import router as auth_router
 from gonghui.appeals.api import router as appeals_router
+from gonghui.care.api import router as care_router
 from gonghui.core.errors import ServiceError, validation_payload
 from gonghui.knowledge.api import router as knowledge_router
 from gonghui.members.api import router as members_router
@@ -42,6 +43,7 @@ api.add_router("/members", members_router)
 api.add_router("/triage", triage_router)
 api.add_router("/knowledge", knowledge_router)
 api.add_router("/warnings", warnings_router)
+api.add_router("/care", care_router)
 
 
 @api.get("/", auth=None, summary="API root", tags=["meta"])

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "gonghui.triage",
     "gonghui.knowledge",
     "gonghui.warnings",
+    "gonghui.care",
     "gonghui.h5",
     "gonghui.demo",
 ]

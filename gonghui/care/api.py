@@ -1,0 +1,214 @@
+"""The care API (/api/v1/care): programmes, relief applications with their checklist,
+staged review and 公示; mutual-aid claims; statistics. Workers see their own
+applications only; staff their org subtree; everything else is a 404."""
+
+import json
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema
+from ninja import Status as HttpStatus
+from ninja.files import UploadedFile
+from pydantic import Field
+from pydantic import ValidationError as PydanticError
+
+from gonghui.accounts.auth import WorkerBearer, staff_user_auth
+from gonghui.accounts.models import Worker
+from gonghui.care import access, services, stats
+from gonghui.care.choices import STAGE_OF, Status
+from gonghui.care.models import Application, Programme
+from gonghui.care.workflow import WORKFLOW
+from gonghui.core import pii
+
+router = Router(tags=["care"])
+any_auth = [WorkerBearer(), *staff_user_auth]
+
+
+class MaterialOut(Schema):
+    code: str
+    name: str
+    required_if: dict | None = None
+
+
+class ProgrammeOut(Schema):
+    code: str
+    name: str
+    materials: list[MaterialOut]
+
+
+@router.get("/programmes", response=list[dict], auth=None, summary="Relief programmes")
+def programmes(request):
+    out = []
+    for p in Programme.objects.filter(active=True):
+        if "materials" not in p.rules:
+            continue  # the mutual-aid plan has no checklist of its own
+        mats = []
+        for m in p.rules.get("materials", []):
+            item = {"code": m["code"], "name": m["name"]}
+            if m.get("required_if"):
+                item["required_if"] = m["required_if"]
+            mats.append(item)
+        out.append({"code": p.code, "name": p.name, "materials": mats})
+    return out
+
+
+class ApplicantIn(Schema):
+    name: str = Field(max_length=80)
+    id_number: str = Field(max_length=40)
+    phone: str | None = Field(None, max_length=30)
+
+
+class ApplicationIn(Schema):
+    programme: str = Field(max_length=40)
+    applicant: ApplicantIn
+    facts: dict = {}
+
+
+def _out(app: Application, principal, *, missing=None) -> dict:
+    is_worker = isinstance(principal, Worker)
+    events = app.events.all()
+    if is_worker:
+        events = events.filter(public=True)
+    return {
+        "id": app.pk,
+        "programme": app.programme.code,
+        "status": app.status,
+        "status_label": str(Status(app.status).label),
+        "stage": STAGE_OF.get(app.status, app.stage) if app.status != Status.DRAFT else None,
+        "stage_due_on": app.stage_due_on,
+        "name": app.name,
+        "id_number": pii.mask(pii.ID_NUMBER, app.id_number),
+        "union": {"id": app.org_id, "name": app.org.name},
+        "facts": app.facts,
+        "amount": str(app.amount),
+        "missing": services.missing_for(app) if missing is None else missing,
+        "returned_items": app.returned_items,
+        "publicity_ends_on": app.publicity.ends_on if app.publicity_id else None,
+        "timeline": [
+            {
+                "action": e.action,
+                "label": e.label,
+                "status": e.status,
+                "note": e.note,
+                "items": e.items,
+                "at": e.at,
+                **({} if is_worker else {"by": e.actor_label}),
+            }
+            for e in events
+        ],
+        "actions": [] if is_worker else [t.action for t in WORKFLOW.allowed(app, principal)],
+    }
+
+
+@router.post("/applications", response={201: dict}, auth=any_auth, summary="Open an application")
+def create_application(request, payload: ApplicationIn):
+    app = services.create_application(
+        payload.programme,
+        payload.applicant.dict(),
+        payload.facts,
+        principal=request.auth,
+        request=request,
+    )
+    return HttpStatus(
+        201, {"id": app.pk, "status": app.status, "missing": services.missing_for(app)}
+    )
+
+
+@router.get("/applications", response=list[dict], auth=any_auth, summary="Applications in scope")
+def list_applications(request, status: str | None = None):
+    qs = access.visible_applications(request.auth)
+    if status:
+        qs = qs.filter(status=status)
+    return [
+        {
+            "id": a.pk,
+            "programme": a.programme.code,
+            "status": a.status,
+            "name": a.name,
+            "union": a.org.name,
+            "amount": str(a.amount),
+            "created_at": a.created_at,
+        }
+        for a in qs[:200]
+    ]
+
+
+@router.get("/applications/{pk}", response=dict, auth=any_auth, summary="One application")
+def application_detail(request, pk: int):
+    return _out(access.get_application_for(request.auth, pk), request.auth)
+
+
+@router.post("/applications/{pk}/documents", response=dict, auth=any_auth, summary="Upload a paper")
+def upload(request, pk: int, material: Form[str], file: File[UploadedFile]):
+    app = services.upload_document(request.auth, pk, material, file, request=request)
+    return {"id": app.pk, "status": app.status, "missing": services.missing_for(app)}
+
+
+@router.post("/applications/{pk}/submit", response={200: dict, 422: dict}, auth=any_auth)
+def submit(request, pk: int):
+    try:
+        app = services.submit(request.auth, pk, request=request)
+    except services.Incomplete as exc:
+        return HttpStatus(
+            422, {"detail": exc.message, "code": exc.code, "missing": exc.extra["missing"]}
+        )
+    return {"id": app.pk, "status": app.status, "stage_due_on": app.stage_due_on}
+
+
+class DecisionIn(Schema):
+    items: list[str] = []
+    note: str = Field("", max_length=500)
+    reason: str = Field("", max_length=500)
+
+
+@router.post("/applications/{pk}/{action}", response=dict, auth=staff_user_auth)
+def decide(request, pk: int, action: str):
+    """``approve`` needs no body; ``return`` ``{"items", "note"}``; ``reject`` ``{"reason"}``."""
+    if action not in ("approve", "return", "reject"):
+        raise Http404
+    try:
+        is_json = request.content_type == "application/json" and request.body
+        raw = json.loads(request.body) if is_json else {}
+        payload = DecisionIn.model_validate(raw if isinstance(raw, dict) else {"items": raw})
+    except (ValueError, PydanticError) as exc:
+        raise ValidationError(_("请求内容格式不对。"), code="invalid_request") from exc
+    app = services.decide(
+        request.auth,
+        pk,
+        action,
+        items=payload.items,
+        note=payload.note,
+        reason=payload.reason,
+        request=request,
+    )
+    return _out(app, request.auth)
+
+
+class PublicityIn(Schema):
+    application_ids: list[int] = Field(min_length=1, max_length=500)
+    starts_on: date
+
+
+@router.post("/publicity", response={201: dict}, auth=staff_user_auth, summary="Start a 公示")
+def publicity(request, payload: PublicityIn):
+    pub = services.publicise(
+        request.auth, payload.application_ids, payload.starts_on, request=request
+    )
+    return HttpStatus(
+        201, {"id": pub.pk, "starts_on": pub.starts_on, "ends_on": pub.ends_on, "days": pub.days}
+    )
+
+
+class StatsQuery(Schema):
+    org: int | None = None
+    from_: date | None = Field(None, alias="from")
+    to: date | None = None
+
+
+@router.get("/stats", response=dict, auth=staff_user_auth, summary="Care statistics")
+def care_stats(request, q: Query[StatsQuery]):
+    if q.from_ and q.to and q.from_ > q.to:
+        raise ValidationError(_("开始日期不能晚于结束日期。"), code="invalid_range")
+    return stats.summary(request.auth, org_id=q.org, start=q.from_, end=q.to)

@@ -1,0 +1,382 @@
+"""Every write of the care app: each one a transaction with its timeline event, its
+audit row and any text message (outbox), so a refusal leaves nothing half-stored."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.accounts.models import Worker
+from gonghui.appeals.attachments import check_files
+from gonghui.care import access, rules
+from gonghui.care.choices import (
+    STAGE_OF,
+    Eligibility,
+    Stage,
+    Status,
+)
+from gonghui.care.models import (
+    Application,
+    Document,
+    Event,
+    HouseholdMember,
+    Programme,
+    Publicity,
+)
+from gonghui.care.workflow import WORKFLOW, table_action
+from gonghui.core import audit, pii
+from gonghui.core.errors import Conflict, Forbidden, ServiceError
+from gonghui.core.outbox import queue_sms
+from gonghui.core.workdays import SHANGHAI, add_working_days
+from gonghui.members.choices import MemberStatus
+from gonghui.members.models import Member
+from gonghui.members.services import check_identity
+from gonghui.orgs.access import ancestor_paths, can_see
+from gonghui.orgs.choices import OrgKind
+from gonghui.orgs.models import Org
+
+
+class Incomplete(ServiceError):
+    """Submit refused: the answer lists each missing item (422)."""
+
+    status = 422
+
+
+def today() -> date:
+    return timezone.now().astimezone(SHANGHAI).date()
+
+
+def _working_day_end(start: date, days: int) -> date:
+    return add_working_days(datetime.combine(start, time(12), tzinfo=SHANGHAI), days).date()
+
+
+def get_programme(code: str) -> Programme:
+    try:
+        return Programme.objects.get(code=code, active=True)
+    except Programme.DoesNotExist as exc:
+        raise ValidationError(
+            _("没有“%(code)s”这个救助项目。") % {"code": str(code)[:40]}, code="unknown_programme"
+        ) from exc
+
+
+def review_orgs(org: Org) -> tuple[Org, Org]:
+    """Return the street and district above ``org`` (a union straight under a district
+    has its district review the street stage too)."""
+    chain = list(Org.objects.filter(path__in=ancestor_paths(org.path)).order_by("depth"))
+    district = next((o for o in reversed(chain) if o.kind == OrgKind.DISTRICT), chain[0])
+    street = next((o for o in reversed(chain) if o.kind == OrgKind.STREET), district)
+    return street, district
+
+
+def _event(app: Application, action: str, label, *, actor=None, note="", items=(), public=True):
+    Event.objects.create(
+        application=app,
+        action=action,
+        label=str(label)[:80],
+        status=app.status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=(actor.get_username() if getattr(actor, "is_authenticated", False) else ""),
+        note=note[:500],
+        items=list(items),
+        public=public,
+    )
+
+
+def _sms(app: Application, text: str) -> None:
+    if app.phone:
+        queue_sms(app.phone, text)
+
+
+def missing_for(app: Application, uploaded: set[str] | None = None) -> list[dict]:
+    if uploaded is None:
+        uploaded = set(app.documents.values_list("material", flat=True))
+    return rules.missing_items(app.programme.rules, app.facts, uploaded, app.returned_items)
+
+
+# --- applications ----------------------------------------------------------------------------
+
+
+def _find_union(rules_: dict, id_hash: str) -> tuple[Org, Member | None]:
+    """Return the union that handles the applicant and their member row, by who may apply."""
+    eligible = rules_.get("eligible", [Eligibility.MEMBER])
+    member = Member.objects.filter(id_hash=id_hash, status=MemberStatus.ACTIVE).first()
+    if Eligibility.MEMBER in eligible and member is not None:
+        return member.org, member
+    if Eligibility.HARDSHIP_HOUSEHOLD in eligible:
+        person = (
+            HouseholdMember.objects.filter(id_hash=id_hash, active=True)
+            .select_related("file__org")
+            .first()
+        )
+        if person is not None:
+            return person.file.org, member
+    raise ValidationError(
+        _("申请人不符合本项目的申请条件（需为%(who)s）。")
+        % {"who": "、".join(str(Eligibility(e).label) for e in eligible)},
+        code="not_eligible",
+    )
+
+
+def create_application(
+    programme_code: str, applicant: dict, facts: dict | None, *, principal, request=None
+) -> Application:
+    """Open a draft for a worker (their own) or by staff on a worker's behalf."""
+    programme = get_programme(programme_code)
+    clean = rules.clean_facts(programme.rules, facts)
+    identity = check_identity(
+        str(applicant.get("name") or ""), str(applicant.get("id_number") or "")
+    )
+    worker = principal if isinstance(principal, Worker) else None
+    phone = str(applicant.get("phone") or "") or (worker.phone if worker else "")
+    if phone:
+        phone = pii.normalize_phone(phone)
+    org, member = _find_union(programme.rules, pii.digest(pii.ID_NUMBER, identity.id_number))
+    if worker is None and not can_see(principal, org):
+        raise Http404  # staff apply only for workers of their own unions
+    street, district = review_orgs(org)
+    with transaction.atomic():
+        app = Application.objects.create(
+            programme=programme,
+            worker=worker,
+            member=member,
+            name=identity.name,
+            id_number=identity.id_number,
+            phone=phone,
+            org=org,
+            street=street,
+            district=district,
+            facts=clean,
+            created_by=None if worker else principal,
+        )
+        _event(app, "create", _("填写申请"), actor=None if worker else principal)
+        audit.record(
+            "care.application.create",
+            actor=None if worker else principal,
+            obj=app,
+            request=request,
+            programme=programme.code,
+        )
+    return app
+
+
+def upload_document(principal, pk, material: str, upload, *, request=None) -> Application:
+    """Attach one paper; the file is checked (content, size) before anything is written."""
+    checked = check_files([upload] if upload is not None else [])
+    if not checked:
+        raise ValidationError(_("请选择要上传的文件。"), code="no_file")
+    with transaction.atomic():
+        app = access.get_application_for(principal, pk, write=True)
+        if material not in rules.material_codes(app.programme.rules):
+            raise ValidationError(
+                _("本项目的材料清单里没有“%(code)s”。") % {"code": str(material)[:40]},
+                code="unknown_material",
+            )
+        if app.status not in (Status.DRAFT, Status.RETURNED):
+            raise Conflict(_("申请已提交审核，不能再更改材料。"), code="invalid_transition")
+        c = checked[0]
+        doc = Document(
+            application=app,
+            material=material,
+            name=c.name,
+            content_type=c.content_type,
+            size=len(c.data),
+            sha256=c.sha256,
+        )
+        ext = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}[c.content_type]
+        doc.file.save(f"{material}-{c.sha256[:16]}{ext}", ContentFile(c.data), save=False)
+        doc.save()
+        if material in app.returned_items:
+            app.returned_items = [m for m in app.returned_items if m != material]
+            app.save(update_fields=["returned_items", "updated_at"])
+        name = next(m.name for m in rules.materials(app.programme.rules) if m.code == material)
+        _event(
+            app,
+            "upload",
+            _("上传材料：%(name)s") % {"name": name},
+            actor=None if isinstance(principal, Worker) else principal,
+            items=[material],
+        )
+        audit.record(
+            "care.application.upload",
+            actor=None if isinstance(principal, Worker) else principal,
+            obj=app,
+            request=request,
+            material=material,
+            sha256=c.sha256,
+        )
+    # A file stored by a rolled-back transaction would be orphaned; the row is what counts.
+    return app
+
+
+def submit(principal, pk, *, request=None) -> Application:
+    with transaction.atomic():
+        app = access.get_application_for(principal, pk, write=True)
+        actor = None if isinstance(principal, Worker) else principal
+        tr = WORKFLOW.check(app, "submit", actor)
+        missing = missing_for(app)
+        if missing:
+            raise Incomplete(
+                _("材料还不齐，缺少：%(items)s。")
+                % {"items": "、".join(m["name"] for m in missing)},
+                code="incomplete",
+                missing=missing,
+            )
+        end = rules.cutoff(app.programme.rules, today().year)
+        if end is not None and today() > end:
+            raise ServiceError(
+                _("本年度申请已于%(date)s截止，请于明年再申请。") % {"date": f"{end:%m月%d日}"},
+                code="past_cutoff",
+                status=422,
+            )
+        app.status = tr.target
+        app.stage = Stage.GRASSROOTS
+        app.submitted_at = timezone.now()
+        app.stage_due_on = _stage_due(app)
+        app.save(update_fields=["status", "stage", "submitted_at", "stage_due_on", "updated_at"])
+        _event(app, "submit", tr.label, actor=actor)
+        audit.record("care.application.submit", actor=actor, obj=app, request=request)
+        _sms(
+            app,
+            _("【工会帮扶】您的%(p)s申请已提交，基层工会将在%(d)s前审核。")
+            % {"p": app.programme.name, "d": f"{app.stage_due_on:%m月%d日}"},
+        )
+    return app
+
+
+def _stage_due(app: Application) -> date:
+    days = app.programme.rules.get("stage_days", {}).get(app.stage, 5)
+    return _working_day_end(today(), int(days))
+
+
+def _approved_this_year(app: Application) -> Decimal:
+    year = today().year
+    got = (
+        Application.objects.filter(
+            programme=app.programme,
+            id_hash=app.id_hash,
+            status__in=(Status.REVIEWED, Status.PUBLICITY, Status.APPROVED, Status.PAID),
+            submitted_at__year=year,
+        )
+        .exclude(pk=app.pk)
+        .aggregate(s=Sum("amount"))["s"]
+    )
+    return got or Decimal("0")
+
+
+def decide(user, pk, action: str, *, items=None, note: str = "", reason: str = "", request=None):
+    """Approve, return (with the items to fix) or reject at the case's current stage."""
+    with transaction.atomic():
+        app = access.get_application_for(user, pk, write=True)
+        tr = WORKFLOW.check(app, table_action(action, app.status), user)
+        note = (note or "").strip()
+        codes: list[str] = []
+        if action == "approve" and tr.action != "approve_final":
+            round_start = app.events.filter(action="submit").order_by("-at", "-id").first()
+            if app.events.filter(
+                action__startswith="approve",
+                actor=user,
+                id__gt=round_start.id if round_start else 0,
+            ).exists():
+                raise Forbidden(
+                    _("同一人不能审核同一申请的两个环节，请由上级工会其他人员审核。"),
+                    code="same_reviewer",
+                )
+        if action == "return":
+            codes = [str(c) for c in (items or [])]
+            known = rules.material_codes(app.programme.rules)
+            unknown = [c for c in codes if c not in known]
+            if not codes or unknown:
+                raise ValidationError(
+                    _("请选择需要补正的材料（清单中的项目）：%(bad)s")
+                    % {"bad": "、".join(unknown) or _("未选择")},
+                    code="invalid_items",
+                )
+            app.returned_items = sorted(set(codes))
+        if action == "reject":
+            reason = (reason or "").strip()
+            if not reason:
+                raise ValidationError(_("不予救助须写明理由。"), code="reason_required")
+            note = reason
+        if tr.action == "approve_final":
+            pub = app.publicity
+            if pub is None or today() <= pub.ends_on:
+                raise Conflict(_("公示期未满，不能批准。"), code="publicity_running")
+        app.status = tr.target
+        if tr.target in STAGE_OF:
+            app.stage = STAGE_OF[tr.target]
+            app.stage_due_on = _stage_due(app)
+        if tr.action == "approve_district":
+            amount = rules.band_amount(app.programme.rules, app.facts)
+            capped = rules.capped_amount(app.programme.rules, amount, _approved_this_year(app))
+            app.amount = capped.quantize(Decimal("0.01"))
+        app.save()
+        _event(app, tr.action, tr.label, actor=user, note=note, items=codes)
+        audit.record(
+            f"care.application.{tr.action}",
+            actor=user,
+            obj=app,
+            request=request,
+            note=note,
+            items=codes,
+        )
+        if tr.target == Status.RETURNED:
+            names = [m.name for m in rules.materials(app.programme.rules) if m.code in codes]
+            _sms(
+                app,
+                _("【工会帮扶】您的申请需要补正：%(items)s。请登录补交后重新提交。")
+                % {"items": "、".join(names)},
+            )
+        elif tr.target == Status.REJECTED:
+            _sms(app, _("【工会帮扶】您的申请未获通过，理由：%(r)s") % {"r": note[:60]})
+        else:
+            _sms(app, _("【工会帮扶】您的申请进度：%(s)s。") % {"s": Status(app.status).label})
+    return app
+
+
+def publicise(user, application_ids, starts_on: date, *, request=None) -> Publicity:
+    """Put reviewed applications on 公示 for the programme's N working days from
+    ``starts_on`` (counted on the Chinese calendar: holidays skipped, make-up days count)."""
+    ids = sorted({int(i) for i in application_ids or []})
+    if not ids:
+        raise ValidationError(_("请选择要公示的申请。"), code="no_applications")
+    if starts_on < today():
+        raise ValidationError(_("公示开始日期不能早于今天。"), code="invalid_date")
+    with transaction.atomic():
+        apps = list(
+            access.visible_applications(user).select_for_update(of=("self",)).filter(pk__in=ids)
+        )
+        if len(apps) != len(ids):
+            raise Http404
+        districts = {a.district_id for a in apps}
+        if len(districts) != 1:
+            raise ValidationError(_("一次公示只能包含同一个区的申请。"), code="mixed_districts")
+        for a in apps:
+            WORKFLOW.check(a, "publicise", user)
+        days = int(apps[0].programme.rules.get("publicity_days", 5))
+        ends_on = publicity_end(starts_on, days)
+        pub = Publicity.objects.create(
+            org=apps[0].district, starts_on=starts_on, ends_on=ends_on, days=days, created_by=user
+        )
+        for a in apps:
+            a.status = Status.PUBLICITY
+            a.publicity = pub
+            a.save(update_fields=["status", "publicity", "updated_at"])
+            _event(a, "publicise", _("公示至%(d)s") % {"d": f"{ends_on:%Y-%m-%d}"}, actor=user)
+            _sms(
+                a,
+                _("【工会帮扶】您的申请已审核通过，公示期至%(d)s。") % {"d": f"{ends_on:%m月%d日}"},
+            )
+        audit.record("care.publicity.create", actor=user, obj=pub, request=request, ids=ids)
+    return pub
+
+
+def publicity_end(starts_on: date, days: int) -> date:
+    """The last of ``days`` working days beginning on ``starts_on`` (itself counted if it
+    is a working day)."""
+    return _working_day_end(starts_on - timedelta(days=1), days)

@@ -1,0 +1,42 @@
+"""Care statistics over the staff member's scope (or one org inside it)."""
+
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+
+from gonghui.care import access
+from gonghui.care.choices import ClaimStatus, Status
+from gonghui.orgs.access import get_org_for
+
+
+def summary(principal, *, org_id: int | None, start: date | None, end: date | None) -> dict:
+    apps = access.visible_applications(principal)
+    claims = access.visible_claims(principal)
+    if org_id is not None:
+        org = get_org_for(principal, org_id)  # 404 outside the scope
+        apps = apps.filter(org__path__startswith=org.path)
+        claims = claims.filter(org__path__startswith=org.path)
+    if start:
+        apps = apps.filter(created_at__date__gte=start)
+        claims = claims.filter(created_at__date__gte=start)
+    if end:
+        apps = apps.filter(created_at__date__lte=end)
+        claims = claims.filter(created_at__date__lte=end)
+    approved = (Status.APPROVED, Status.PAID, Status.PAYMENT_FAILED)
+    a = apps.aggregate(
+        applications=Count("id", filter=~Q(status=Status.DRAFT)),
+        approved=Count("id", filter=Q(status__in=approved)),
+        paid_amount=Sum("amount", filter=Q(status=Status.PAID)),
+    )
+    c = claims.aggregate(
+        n=Count("id", filter=Q(status=ClaimStatus.PAID)),
+        s=Sum("payout", filter=Q(status=ClaimStatus.PAID)),
+    )
+    return {
+        "applications": a["applications"],
+        "approved": a["approved"],
+        "paid_amount": str(a["paid_amount"] or 0),
+        "care_visits": 0,
+        "mutual_aid_payouts": c["n"],
+        "mutual_aid_amount": str(c["s"] or 0),
+    }
