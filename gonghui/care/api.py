@@ -21,6 +21,8 @@ from gonghui.care.choices import STAGE_OF, Status
 from gonghui.care.models import Application, Programme
 from gonghui.care.workflow import WORKFLOW
 from gonghui.core import pii
+from gonghui.members.models import Member
+from gonghui.orgs.access import get_org_for, scoped
 
 router = Router(tags=["care"])
 any_auth = [WorkerBearer(), *staff_user_auth]
@@ -212,3 +214,111 @@ def care_stats(request, q: Query[StatsQuery]):
     if q.from_ and q.to and q.from_ > q.to:
         raise ValidationError(_("开始日期不能晚于结束日期。"), code="invalid_range")
     return stats.summary(request.auth, org_id=q.org, start=q.from_, end=q.to)
+
+
+# --- hardship files ----------------------------------------------------------------------
+
+
+class PersonIn(Schema):
+    name: str = Field(max_length=40)
+    id_number: str = Field(max_length=40)
+    relation: str = Field("head", max_length=10)
+    income: str | float | int = 0
+    health: str = Field("", max_length=100)
+    work: str = Field("", max_length=100)
+
+
+class FileIn(Schema):
+    org_id: int
+    category: str = Field(max_length=12)
+    causes: str = Field("", max_length=300)
+    union_opinion: str = Field("", max_length=500)
+    people: list[PersonIn] = Field(max_length=20)
+
+
+def _file_out(f) -> dict:
+    return {
+        "id": f.pk,
+        "union": {"id": f.org_id, "name": f.org.name},
+        "category": f.category,
+        "status": f.status,
+        "review_on": f.review_on,
+        "closed_reason": f.closed_reason,
+        "people": [
+            {
+                "name": p.name,
+                "relation": p.relation,
+                "id_number": pii.mask(pii.ID_NUMBER, p.id_number),
+                "income": str(p.income),
+            }
+            for p in f.people.all()
+        ],
+        "assessment": services.assess(f),
+        "aid": services.aid_on_file(f),
+    }
+
+
+@router.post("/hardship-files", response={201: dict}, auth=staff_user_auth)
+def create_file(request, payload: FileIn):
+    org = get_org_for(request.auth, payload.org_id)
+    f = services.create_file(
+        request.auth,
+        org,
+        category=payload.category,
+        causes=payload.causes,
+        union_opinion=payload.union_opinion,
+        people=[p.dict() for p in payload.people],
+        request=request,
+    )
+    return HttpStatus(201, _file_out(f))
+
+
+@router.get("/hardship-files/{pk}", response=dict, auth=staff_user_auth)
+def file_detail(request, pk: int):
+    return _file_out(access.get_file_for(request.auth, pk))
+
+
+class CloseIn(Schema):
+    reason: str = Field(max_length=300)
+
+
+@router.post("/hardship-files/{pk}/close", response=dict, auth=staff_user_auth)
+def close_file(request, pk: int, payload: CloseIn):
+    return _file_out(services.close_file(request.auth, pk, payload.reason, request=request))
+
+
+# --- mutual-aid claims -------------------------------------------------------------------
+
+
+class BillIn(Schema):
+    number: str = Field(max_length=40)
+    hospital: str = Field(max_length=100)
+    date: str = Field(max_length=10)
+    amount: str | float | int
+    self_paid: str | float | int | None = None
+
+
+class ClaimIn(Schema):
+    member_id: int
+    bills: list[BillIn] = Field(max_length=50)
+
+
+@router.post("/mutual-aid/claims", response={201: dict}, auth=staff_user_auth)
+def create_claim(request, payload: ClaimIn):
+    member = (
+        scoped(Member.objects.all(), request.auth, "org__path").filter(pk=payload.member_id).first()
+    )
+    if member is None:
+        raise Http404
+    bills = [{k: v for k, v in b.dict().items() if v is not None} for b in payload.bills]
+    claim = services.create_claim(request.auth, member, bills, request=request)
+    return HttpStatus(
+        201,
+        {
+            "id": claim.pk,
+            "status": claim.status,
+            "claimed": str(claim.claimed),
+            "payout": str(claim.payout),
+            "flags": claim.flags,
+        },
+    )

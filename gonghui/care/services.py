@@ -1,12 +1,13 @@
 """Every write of the care app: each one a transaction with its timeline event, its
 audit row and any text message (outbox), so a refusal leaves nothing half-stored."""
 
+import hashlib
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
@@ -17,14 +18,19 @@ from gonghui.appeals.attachments import check_files
 from gonghui.care import access, rules
 from gonghui.care.choices import (
     STAGE_OF,
+    ClaimStatus,
     Eligibility,
+    FileStatus,
     Stage,
     Status,
 )
 from gonghui.care.models import (
     Application,
+    Bill,
+    Claim,
     Document,
     Event,
+    HardshipFile,
     HouseholdMember,
     Programme,
     Publicity,
@@ -380,3 +386,246 @@ def publicity_end(starts_on: date, days: int) -> date:
     """The last of ``days`` working days beginning on ``starts_on`` (itself counted if it
     is a working day)."""
     return _working_day_end(starts_on - timedelta(days=1), days)
+
+
+# --- hardship files (一户一档) ---------------------------------------------------------------
+
+# A household is below the line when its income per head is under the district's
+# minimum-living line times this multiplier (Beijing's unions use 1.5 for 低保边缘).
+LINE_MULTIPLIER = Decimal("1.5")
+REVIEW_EVERY = timedelta(days=365)
+
+
+def _money(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(_("%(f)s应填数字。") % {"f": field}, code="invalid_amount") from exc
+    if not number.is_finite() or number < 0 or number > rules.MAX_MONEY:
+        raise ValidationError(
+            _("%(f)s不能为负数或超过一千万。") % {"f": field}, code="invalid_amount"
+        )
+    return number.quantize(Decimal("0.01"))
+
+
+def _already_on_file(id_hash: str) -> ServiceError | None:
+    other = (
+        HouseholdMember.objects.filter(id_hash=id_hash, active=True)
+        .select_related("file__org")
+        .first()
+    )
+    if other is None:
+        return None
+    # Name the other file's union only: its contents are not this union's to read.
+    return Conflict(
+        _("此人已在“%(org)s”的困难职工档案中，一人只能在一份在档档案中。")
+        % {"org": other.file.org.name},
+        code="already_on_file",
+    )
+
+
+def create_file(
+    user,
+    org: Org,
+    *,
+    category: str,
+    people: list[dict],
+    causes: str = "",
+    union_opinion: str = "",
+    request=None,
+) -> HardshipFile:
+    """Open one household's file; each person's ID number may be on one active file only."""
+    from gonghui.care.choices import HardshipCategory, Relation
+
+    if category not in HardshipCategory.values:
+        raise ValidationError(_("请选择困难类别。"), code="invalid_category")
+    if not people:
+        raise ValidationError(_("请至少填写一名家庭成员。"), code="no_people")
+    rows, seen = [], set()
+    for p in people:
+        name = " ".join(str(p.get("name") or "").split())
+        if not 2 <= len(name) <= 20:
+            raise ValidationError(_("请填写家庭成员的真实姓名。"), code="invalid_name")
+        number = pii.normalize_id_number(str(p.get("id_number") or ""))
+        if number in seen:
+            raise ValidationError(_("同一身份证号填写了两次。"), code="duplicate_person")
+        seen.add(number)
+        relation = str(p.get("relation") or Relation.OTHER)
+        if relation not in Relation.values:
+            raise ValidationError(_("请选择与户主的关系。"), code="invalid_relation")
+        rows.append(
+            HouseholdMember(
+                name=name,
+                id_number=number,
+                relation=relation,
+                income=_money(p.get("income", 0), _("月收入")),
+                health=str(p.get("health") or "")[:100],
+                work=str(p.get("work") or "")[:100],
+            )
+        )
+    for row in rows:
+        refusal = _already_on_file(pii.digest(pii.ID_NUMBER, row.id_number))
+        if refusal:
+            raise refusal
+    try:
+        with transaction.atomic():
+            f = HardshipFile.objects.create(
+                org=org,
+                category=category,
+                causes=causes[:300],
+                union_opinion=union_opinion[:500],
+                monthly_income=sum((r.income for r in rows), Decimal("0")),
+                review_on=today() + REVIEW_EVERY,
+            )
+            for row in rows:
+                row.file = f
+                row.save()
+            audit.record("care.file.create", actor=user, obj=f, request=request, people=len(rows))
+    except IntegrityError as exc:  # a file made at the same moment took the person
+        for row in rows:
+            refusal = _already_on_file(pii.digest(pii.ID_NUMBER, row.id_number))
+            if refusal:
+                raise refusal from exc
+        raise
+    return f
+
+
+def close_file(user, pk, reason: str, *, request=None) -> HardshipFile:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("出档须写明原因。"), code="reason_required")
+    with transaction.atomic():
+        f = access.get_file_for(user, pk, write=True)
+        if f.status != FileStatus.ACTIVE:
+            raise Conflict(_("该档案已出档。"), code="invalid_transition")
+        f.status, f.closed_reason = FileStatus.CLOSED, reason[:300]
+        f.save(update_fields=["status", "closed_reason"])
+        f.people.update(active=False)
+        audit.record("care.file.close", actor=user, obj=f, request=request, reason=reason)
+    return f
+
+
+def assess(f: HardshipFile) -> dict:
+    """Income per head against the district's line for the year (None: no line entered)."""
+    from gonghui.care.models import MinimumLivingLine
+
+    size = f.people.count() or 1
+    per_head = (f.monthly_income / size).quantize(Decimal("0.01"))
+    _street, district = review_orgs(f.org)
+    line = MinimumLivingLine.objects.filter(district=district, year=today().year).first()
+    threshold = (line.monthly * LINE_MULTIPLIER).quantize(Decimal("0.01")) if line else None
+    return {
+        "per_head": str(per_head),
+        "line": str(line.monthly) if line else None,
+        "threshold": str(threshold) if threshold is not None else None,
+        "below_line": per_head < threshold if threshold is not None else None,
+    }
+
+
+def aid_on_file(f: HardshipFile) -> list[dict]:
+    """Aid given to the household's people from every relief programme."""
+    hashes = list(f.people.values_list("id_hash", flat=True))
+    apps = Application.objects.filter(
+        id_hash__in=hashes, status__in=(Status.APPROVED, Status.PAID)
+    ).select_related("programme")
+    return [
+        {
+            "application": a.pk,
+            "programme": a.programme.name,
+            "amount": str(a.amount),
+            "status": a.status,
+        }
+        for a in apps
+    ]
+
+
+# --- mutual-aid claims (医疗互助) ------------------------------------------------------------
+
+
+def bill_key(hospital: str, number: str) -> str:
+    normal = f"{''.join(hospital.split())}|{''.join(number.split()).upper()}"
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def create_claim(user, member: Member, bills: list[dict], *, request=None) -> Claim:
+    """A claim with its bills; a bill (hospital + number) already paid is flagged and only
+    its unpaid rest, if any, is covered, so no bill is paid twice beyond its amount."""
+    plan = Programme.objects.get(code="mutual_aid").rules
+    if not bills:
+        raise ValidationError(_("请至少填写一张医疗票据。"), code="no_bills")
+    checked, keys = [], set()
+    for b in bills:
+        number = str(b.get("number") or "").strip()[:40]
+        hospital = str(b.get("hospital") or "").strip()[:100]
+        if not number or not hospital:
+            raise ValidationError(_("每张票据须填写票据号和医院。"), code="invalid_bill")
+        amount = _money(b.get("amount"), _("票据金额"))
+        if amount <= 0:
+            raise ValidationError(_("票据金额须大于零。"), code="invalid_amount")
+        self_paid = _money(b.get("self_paid", amount), _("个人支付金额"))
+        if self_paid > amount:
+            raise ValidationError(
+                _("票据%(n)s的个人支付金额超过了票据金额。") % {"n": number},
+                code="amount_above_bill",
+            )
+        try:
+            on = date.fromisoformat(str(b.get("date")))
+        except ValueError as exc:
+            raise ValidationError(_("请填写就诊日期（年-月-日）。"), code="invalid_date") from exc
+        if on > today():
+            raise ValidationError(_("就诊日期不能晚于今天。"), code="invalid_date")
+        key = bill_key(hospital, number)
+        if key in keys:
+            raise ValidationError(
+                _("同一张票据填写了两次：%(n)s。") % {"n": number}, code="duplicate_bill"
+            )
+        keys.add(key)
+        checked.append((number, hospital, on, amount, self_paid, key))
+    with transaction.atomic():
+        # Lock the member's earlier bills so two claims at once cannot both pay one bill.
+        list(Member.objects.select_for_update().filter(pk=member.pk))
+        flags, rows, base = [], [], Decimal("0")
+        for number, hospital, on, amount, self_paid, key in checked:
+            prior = Bill.objects.filter(key=key).exclude(
+                claim__status=ClaimStatus.REJECTED
+            ).aggregate(s=Sum("covered"))["s"] or Decimal("0")
+            covered = max(Decimal("0"), min(self_paid, amount - prior))
+            if prior > 0:
+                flags.append(
+                    {
+                        "code": "bill_already_paid",
+                        "number": number,
+                        "hospital": hospital,
+                        "already_paid": str(prior),
+                        "covered_now": str(covered),
+                    }
+                )
+            base += covered
+            rows.append(
+                Bill(
+                    number=number,
+                    hospital=hospital,
+                    date=on,
+                    amount=amount,
+                    covered=covered,
+                    key=key,
+                )
+            )
+        year_paid = Claim.objects.filter(member=member, created_at__year=today().year).exclude(
+            status=ClaimStatus.REJECTED
+        ).aggregate(s=Sum("payout"))["s"] or Decimal("0")
+        payout = max(Decimal("0"), base - Decimal(str(plan["deductible"]))) * Decimal(plan["ratio"])
+        payout = min(payout, max(Decimal("0"), Decimal(str(plan["cap_per_year"])) - year_paid))
+        claim = Claim.objects.create(
+            member=member,
+            org=member.org,
+            claimed=sum((r[4] for r in checked), Decimal("0")),
+            payout=payout.quantize(Decimal("0.01")),
+            flags=flags,
+            created_by=user,
+        )
+        for row in rows:
+            row.claim = claim
+        Bill.objects.bulk_create(rows)
+        audit.record("care.claim.create", actor=user, obj=claim, request=request, flags=len(flags))
+    return claim
