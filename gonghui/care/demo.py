@@ -1,0 +1,167 @@
+"""The care demo: the programmes, a minimum-living line per district, hardship files,
+relief applications in every stage (some still missing papers), a 公示 and
+mutual-aid claims (one bill claimed twice). Small and fast: about 40 rows, all made
+through the services so timelines, audit rows and text messages are real."""
+
+import io
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from PIL import Image
+
+from gonghui.care import services
+from gonghui.care.models import MinimumLivingLine, Programme
+from gonghui.care.programmes import DEFAULTS
+from gonghui.core import pii
+from gonghui.members.models import Member
+from gonghui.members.testing import make_id_number
+from gonghui.orgs.choices import OrgKind, Role
+from gonghui.orgs.models import Org, StaffRole
+from gonghui.orgs.services import create_org
+
+ITEMS = ["id_card", "diagnosis", "invoices", "employer_letter", "bank_card"]
+# How far each demo application gets: (uploaded items, steps after submit).
+PLAN = [
+    (ITEMS[:2], None),  # a draft still missing three papers
+    (ITEMS[:4], None),  # a draft missing only the bank card
+    (ITEMS, []),  # submitted, at the grassroots union
+    (ITEMS, ["approve"]),  # at the street
+    (ITEMS, ["approve", "approve"]),  # at the district
+    (ITEMS, ["return"]),  # returned: the invoices to redo
+    (ITEMS, ["reject"]),
+    (ITEMS, ["approve", "approve", "approve"]),  # reviewed, put on 公示 below
+    (ITEMS, ["approve", "approve", "approve"]),
+]
+
+
+def _photo() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (24, 16), (240, 240, 230)).save(out, "PNG")
+    return SimpleUploadedFile("scan.png", out.getvalue(), content_type="image/png")
+
+
+def _reviewer(username: str, org: Org):
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    if not user.has_usable_password():
+        user.set_unusable_password()
+        user.save()
+    StaffRole.objects.get_or_create(user=user, org=org, role=Role.HANDLER)
+    return user
+
+
+def seed(*, rng: random.Random) -> int:
+    """Load the care demo; return the number of applications made."""
+    with transaction.atomic():
+        for code, name, rules in DEFAULTS:  # a flushed database lost the data migration
+            Programme.objects.get_or_create(code=code, defaults={"name": name, "rules": rules})
+        year = services.today().year
+        for d in Org.objects.filter(kind=OrgKind.DISTRICT).defer("boundary"):
+            MinimumLivingLine.objects.get_or_create(
+                district=d, year=year, defaults={"monthly": Decimal("1450")}
+            )
+        union = (
+            Org.objects.filter(kind=OrgKind.GRASSROOTS, parent__kind=OrgKind.STREET)
+            .defer("boundary")
+            .order_by("path")
+            .first()
+        )
+        if union is None:  # a bare tree (tests): give the first street a grassroots union
+            first_street = Org.objects.filter(kind=OrgKind.STREET).order_by("path").first()
+            if first_street is None:
+                return 0
+            union = create_org(
+                name="示范物流公司工会", kind=OrgKind.GRASSROOTS, parent=first_street
+            )
+        street, district = services.review_orgs(union)
+        staff = {
+            "grassroots": _reviewer("demo-care-grassroots", union),
+            "street": _reviewer("demo-care-street", street),
+            "district": _reviewer("demo-care-district", district),
+        }
+        members = []
+        for i, name in enumerate(
+            [
+                "赵志刚",
+                "钱秀英",
+                "孙建华",
+                "李桂兰",
+                "周海涛",
+                "吴春梅",
+                "郑国强",
+                "王丽娟",
+                "冯德胜",
+            ]
+        ):
+            number = make_id_number(400 + i, region="110105")
+            member = Member.objects.filter(id_hash=pii.digest("id_number", number)).first()
+            if member is None:
+                member = Member.objects.create(
+                    name=name,
+                    id_number=number,
+                    gender="male",
+                    birth_date=date(1978 + i, 3, 9),
+                    org=union,
+                    member_number=f"DEMOCARE{i:03d}",
+                    joined_on=date(2015, 6, 1),
+                )
+            members.append(member)
+        reviewed = []
+        for member, (items, steps) in zip(members, PLAN, strict=True):
+            cost = rng.choice(["8600", "23000", "61000", "135000"])
+            app = services.create_application(
+                "critical_illness",
+                {"name": member.name, "id_number": member.id_number, "phone": "13800138000"},
+                {"employed": True, "hospitalised": True, "out_of_pocket": cost},
+                principal=staff["grassroots"],
+            )
+            for item in items:
+                services.upload_document(staff["grassroots"], app.pk, item, _photo())
+            if steps is None:
+                continue
+            services.submit(staff["grassroots"], app.pk)
+            stages = ["grassroots", "street", "district"]
+            for n, step in enumerate(steps):
+                services.decide(
+                    staff[stages[n]],
+                    app.pk,
+                    step,
+                    items=["invoices"],
+                    note="发票复印件不清晰",
+                    reason="上年度已享受同类救助",
+                )
+            if steps == ["approve"] * 3:
+                reviewed.append(app.pk)
+        services.publicise(staff["district"], reviewed, services.today() + timedelta(days=1))
+        # Two hardship households and mutual-aid claims, one bill claimed twice.
+        services.create_file(
+            staff["grassroots"],
+            union,
+            category="illness",
+            causes="户主罹患重病",
+            people=[
+                {
+                    "name": members[0].name,
+                    "id_number": members[0].id_number,
+                    "relation": "head",
+                    "income": "1800",
+                },
+                {
+                    "name": "赵小雨",
+                    "id_number": make_id_number(470, birth=date(2012, 4, 2)),
+                    "relation": "child",
+                },
+            ],
+        )
+        bill = {
+            "number": "JZ2026-118",
+            "hospital": "朝阳医院",
+            "date": str(services.today() - timedelta(days=20)),
+            "amount": "6800",
+        }
+        services.create_claim(staff["street"], members[2], [bill])
+        services.create_claim(staff["street"], members[2], [bill])
+        return len(PLAN)
