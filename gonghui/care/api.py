@@ -322,3 +322,35 @@ def create_claim(request, payload: ClaimIn):
             "flags": claim.flags,
         },
     )
+
+
+class PaymentJobIn(Schema):
+    org_id: int
+
+
+def _job_out(job) -> dict:
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "total": job.total,
+        "done": job.done,
+        "last_error": job.last_error,
+    }
+
+
+@router.post("/mutual-aid/payment-jobs", response={201: dict}, auth=staff_user_auth)
+def start_payment_job(request, payload: PaymentJobIn):
+    from gonghui.care import jobs
+
+    org = get_org_for(request.auth, payload.org_id)
+    return HttpStatus(201, _job_out(jobs.start_payment_job(request.auth, org, request=request)))
+
+
+@router.get("/mutual-aid/payment-jobs/{pk}", response=dict, auth=staff_user_auth)
+def payment_job(request, pk: int):
+    from gonghui.care.models import PaymentJob
+
+    job = scoped(PaymentJob.objects.all(), request.auth, "org__path").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return _job_out(job)

@@ -323,3 +323,57 @@ class Bill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hospital} {self.number}"
+
+
+class PaymentJob(models.Model):
+    """A bulk payment of approved mutual-aid claims of one org subtree, run in chunks.
+
+    ``cursor`` is the last claim id done; a retry resumes after it. Each claim is paid
+    by a conditional update (approved → paid) that writes its one ``PaymentLine``
+    (unique per claim) in the same transaction, so a crash half-way pays nobody twice."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待执行")
+        RUNNING = "running", _("执行中")
+        FAILED = "failed", _("中断，可重试")
+        DONE = "done", _("已完成")
+
+    org = models.ForeignKey(Org, verbose_name=_("范围"), on_delete=models.PROTECT)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
+    total = models.PositiveIntegerField(_("待支付笔数"), default=0)
+    done = models.PositiveIntegerField(_("已处理笔数"), default=0)
+    cursor = models.BigIntegerField(default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("批量支付任务")
+        verbose_name_plural = _("批量支付任务")
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.state} {self.done}/{self.total}"
+
+    @property
+    def audit_org(self) -> Org:
+        return self.org
+
+
+class PaymentLine(models.Model):
+    """One claim's payment in a bulk job; at most one per claim, ever."""
+
+    job = models.ForeignKey(PaymentJob, on_delete=models.PROTECT, related_name="lines")
+    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="payment")
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("支付明细")
+        verbose_name_plural = _("支付明细")
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.claim_id}"
