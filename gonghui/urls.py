@@ -21,6 +21,7 @@ urlpatterns = [
     path("h5/members/", include("gonghui.members.h5_urls")),
     path("console/knowledge/", include("gonghui.knowledge.urls")),
     path("console/warnings/", include("gonghui.warnings.urls")),
+    path("console/care/", include("gonghui.care.urls")),
     path("h5/care/", include("gonghui.care.h5_urls")),
     path("h5/", include("gonghui.h5.urls")),
     path("django-admin/", admin.site.urls),
