@@ -354,3 +354,87 @@ def payment_job(request, pk: int):
     if job is None:
         raise Http404
     return _job_out(job)
+
+
+# --- care campaigns ----------------------------------------------------------------------
+
+
+class CampaignIn(Schema):
+    org_id: int
+    name: str = Field(max_length=80)
+    kind: str = Field(max_length=8)
+    groups: list[str] = Field(max_length=10)
+    starts_on: date
+    ends_on: date
+
+
+@router.post("/campaigns", response={201: dict}, auth=staff_user_auth)
+def create_campaign(request, payload: CampaignIn):
+    org = get_org_for(request.auth, payload.org_id)
+    c = services.create_campaign(
+        request.auth,
+        org,
+        name=payload.name,
+        kind=payload.kind,
+        groups=payload.groups,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        request=request,
+    )
+    return HttpStatus(201, {"id": c.pk, "name": c.name, "kind": c.kind, "groups": c.groups})
+
+
+class DistributionIn(Schema):
+    org_id: int
+    name: str = Field(max_length=40)
+    id_number: str = Field(max_length=40)
+    group: str = Field(max_length=14)
+    what: str = Field(max_length=100)
+    amount: str | float | int
+    place: str = Field("", max_length=100)
+    given_on: date
+
+
+def _campaign_for(request, pk: int):
+    """A campaign run inside the person's scope, or above it (a district's 送温暖 is
+    carried out by its streets' unions too); anything else is a 404."""
+    from django.db.models import Q
+
+    from gonghui.care.models import Campaign
+    from gonghui.orgs.access import ancestor_paths, scope_paths, scope_q
+
+    above = {a for p in scope_paths(request.auth) for a in ancestor_paths(p)}
+    qs = Campaign.objects.select_related("org").filter(
+        scope_q(request.auth, "org__path") | Q(org__path__in=above)
+    )
+    c = qs.filter(pk=pk).first()
+    if c is None:
+        raise Http404
+    return c
+
+
+@router.post("/campaigns/{pk}/distributions", response={201: dict}, auth=staff_user_auth)
+def distribute(request, pk: int, payload: DistributionIn):
+    campaign = _campaign_for(request, pk)
+    org = get_org_for(request.auth, payload.org_id)
+    d = services.record_distribution(
+        request.auth,
+        campaign,
+        org,
+        name=payload.name,
+        id_number=payload.id_number,
+        group=payload.group,
+        what=payload.what,
+        amount=payload.amount,
+        given_on=payload.given_on,
+        place=payload.place,
+        request=request,
+    )
+    return HttpStatus(
+        201, {"id": d.pk, "name": d.name, "id_number": pii.mask(pii.ID_NUMBER, d.id_number)}
+    )
+
+
+@router.get("/campaigns/{pk}/coverage", response=dict, auth=staff_user_auth)
+def campaign_coverage(request, pk: int):
+    return services.coverage(_campaign_for(request, pk), principal=request.auth)

@@ -62,3 +62,15 @@ class ClaimStatus(models.TextChoices):
     APPROVED = "approved", _("已核准")
     PAID = "paid", _("已支付")
     REJECTED = "rejected", _("不予支付")
+
+
+class CampaignKind(models.TextChoices):
+    WARMTH = "warmth", _("送温暖")
+    COOL = "cool", _("送清凉")
+
+
+class TargetGroup(models.TextChoices):
+    HARDSHIP = "hardship", _("困难职工家庭")
+    MODEL_WORKER = "model_worker", _("劳动模范")
+    OUTDOOR = "outdoor", _("户外劳动者")
+    FRONT_LINE = "front_line", _("一线职工")

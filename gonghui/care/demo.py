@@ -1,7 +1,8 @@
 """The care demo: the programmes, a minimum-living line per district, hardship files,
-relief applications in every stage (some still missing papers), a 公示 and
-mutual-aid claims (one bill claimed twice). Small and fast: about 40 rows, all made
-through the services so timelines, audit rows and text messages are real."""
+relief applications in every stage (some still missing papers), a 公示, mutual-aid
+claims (one bill claimed twice) and this winter's 送温暖 campaign. Small and fast:
+about 50 rows, all made through the services so timelines, audit rows and text
+messages are real."""
 
 import io
 import random
@@ -164,4 +165,28 @@ def seed(*, rng: random.Random) -> int:
         }
         services.create_claim(staff["street"], members[2], [bill])
         services.create_claim(staff["street"], members[2], [bill])
+        # This winter's 送温暖, with a few visits by the street's union.
+        start = services.today()
+        winter = services.create_campaign(
+            staff["district"],
+            district,
+            name=f"{start.year}年冬季送温暖",
+            kind="warmth",
+            groups=["hardship", "outdoor", "front_line"],
+            starts_on=start,
+            ends_on=start + timedelta(days=90),
+        )
+        for i, member in enumerate(members[:4]):
+            services.record_distribution(
+                staff["street"],
+                winter,
+                union,
+                name=member.name,
+                id_number=member.id_number,
+                group=["hardship", "outdoor"][i % 2],
+                what="米面油、慰问金",
+                amount="500",
+                given_on=start,
+                place=street.name,
+            )
         return len(PLAN)

@@ -9,12 +9,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.care.choices import (
+    CampaignKind,
     ClaimStatus,
     FileStatus,
     HardshipCategory,
     Relation,
     Stage,
     Status,
+    TargetGroup,
 )
 from gonghui.core.fields import PIIField
 from gonghui.orgs.models import Org
@@ -377,3 +379,56 @@ class PaymentLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.claim_id}"
+
+
+class Campaign(models.Model):
+    """A care campaign (送温暖 in winter, 送清凉 in summer) run by a union for its subtree."""
+
+    name = models.CharField(_("活动名称"), max_length=80)
+    kind = models.CharField(_("类型"), max_length=8, choices=CampaignKind.choices)
+    org = models.ForeignKey(Org, verbose_name=_("主办工会"), on_delete=models.PROTECT)
+    groups = models.JSONField(_("慰问对象"), default=list)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("慰问活动")
+        verbose_name_plural = _("慰问活动")
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_org(self) -> Org:
+        return self.org
+
+
+class Distribution(models.Model):
+    """One person's care visit in a campaign: who, what, how much, where, when, by whom.
+    One person is counted once per campaign (unique by ID hash)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="distributions")
+    org = models.ForeignKey(Org, verbose_name=_("发放工会"), on_delete=models.PROTECT)
+    name = models.CharField(_("姓名"), max_length=40)
+    id_number = PIIField(_("身份证号"), kind="id_number", hash_field="id_hash")
+    id_hash = models.CharField(max_length=64, editable=False)
+    group = models.CharField(_("对象类别"), max_length=14, choices=TargetGroup.choices)
+    what = models.CharField(_("慰问品或慰问金"), max_length=100)
+    amount = models.DecimalField(_("折合金额"), max_digits=10, decimal_places=2)
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    given_on = models.DateField(_("发放日期"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("慰问发放")
+        verbose_name_plural = _("慰问发放")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "id_hash"], name="one_visit_per_campaign")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.name}"

@@ -629,3 +629,132 @@ def create_claim(user, member: Member, bills: list[dict], *, request=None) -> Cl
         Bill.objects.bulk_create(rows)
         audit.record("care.claim.create", actor=user, obj=claim, request=request, flags=len(flags))
     return claim
+
+
+# --- care campaigns (送温暖、送清凉) -----------------------------------------------------------
+
+
+def create_campaign(
+    user,
+    org: Org,
+    *,
+    name: str,
+    kind: str,
+    groups: list[str],
+    starts_on: date,
+    ends_on: date,
+    request=None,
+):
+    from gonghui.care.choices import CampaignKind, TargetGroup
+    from gonghui.care.models import Campaign
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("请填写活动名称。"), code="invalid_name")
+    if kind not in CampaignKind.values:
+        raise ValidationError(_("请选择活动类型。"), code="invalid_kind")
+    if not groups or any(g not in TargetGroup.values for g in groups):
+        raise ValidationError(_("请选择慰问对象。"), code="invalid_groups")
+    if ends_on < starts_on:
+        raise ValidationError(_("结束日期不能早于开始日期。"), code="invalid_range")
+    with transaction.atomic():
+        c = Campaign.objects.create(
+            name=name[:80],
+            kind=kind,
+            org=org,
+            groups=sorted(set(groups)),
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        audit.record("care.campaign.create", actor=user, obj=c, request=request)
+    return c
+
+
+def record_distribution(
+    user,
+    campaign,
+    org: Org,
+    *,
+    name: str,
+    id_number: str,
+    group: str,
+    what: str,
+    amount,
+    given_on: date,
+    place: str = "",
+    request=None,
+):
+    """Record one care visit; a person already counted in the campaign is refused (409)."""
+    from gonghui.care.models import Distribution
+
+    name = " ".join((name or "").split())
+    if not 2 <= len(name) <= 20:
+        raise ValidationError(_("请填写慰问对象的真实姓名。"), code="invalid_name")
+    number = pii.normalize_id_number(id_number)
+    if group not in campaign.groups:
+        raise ValidationError(_("该活动没有这一类慰问对象。"), code="invalid_group")
+    if not (what or "").strip():
+        raise ValidationError(_("请填写慰问品或慰问金。"), code="invalid_what")
+    money = _money(amount, _("折合金额"))
+    if not campaign.starts_on <= given_on <= campaign.ends_on:
+        raise ValidationError(_("发放日期不在活动期间内。"), code="invalid_date")
+    if not org.path.startswith(campaign.org.path):
+        raise ValidationError(_("发放工会不在活动范围内。"), code="invalid_org")
+    already = Conflict(
+        _("此人已在本次活动中慰问过，同一活动每人只计一次。"), code="already_counted"
+    )
+    id_hash = pii.digest(pii.ID_NUMBER, number)
+    if Distribution.objects.filter(campaign=campaign, id_hash=id_hash).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            d = Distribution.objects.create(
+                campaign=campaign,
+                org=org,
+                name=name,
+                id_number=number,
+                group=group,
+                what=what.strip()[:100],
+                amount=money,
+                place=(place or "")[:100],
+                given_on=given_on,
+                given_by=user,
+            )
+            audit.record(
+                "care.campaign.distribute",
+                actor=user,
+                obj=campaign,
+                request=request,
+                distribution=d.pk,
+            )
+    except IntegrityError as exc:  # the same person recorded at the same moment
+        raise already from exc
+    return d
+
+
+def coverage(campaign, *, principal) -> dict:
+    """Visits and amount by district and by target group (for the map and the export),
+    counting the visits inside the person's scope."""
+    from gonghui.care.models import Distribution
+    from gonghui.orgs.access import scoped
+
+    by_group = {}
+    by_district: dict[str, dict] = {}
+    districts = {}
+    visits = scoped(Distribution.objects.filter(campaign=campaign), principal, "org__path")
+    for d in visits.select_related("org"):
+        g = by_group.setdefault(d.group, {"visits": 0, "amount": Decimal("0")})
+        g["visits"] += 1
+        g["amount"] += d.amount
+        if d.org_id not in districts:
+            districts[d.org_id] = review_orgs(d.org)[1]
+        dist = districts[d.org_id]
+        row = by_district.setdefault(
+            dist.admin_code or str(dist.pk),
+            {"name": dist.name, "visits": 0, "amount": Decimal("0")},
+        )
+        row["visits"] += 1
+        row["amount"] += d.amount
+    for bucket in (*by_group.values(), *by_district.values()):
+        bucket["amount"] = str(bucket["amount"])
+    return {"by_group": by_group, "by_district": by_district}

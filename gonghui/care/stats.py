@@ -6,7 +6,8 @@ from django.db.models import Count, Q, Sum
 
 from gonghui.care import access
 from gonghui.care.choices import ClaimStatus, Status
-from gonghui.orgs.access import get_org_for
+from gonghui.care.models import Distribution
+from gonghui.orgs.access import get_org_for, scoped
 
 
 def summary(principal, *, org_id: int | None, start: date | None, end: date | None) -> dict:
@@ -22,6 +23,14 @@ def summary(principal, *, org_id: int | None, start: date | None, end: date | No
     if end:
         apps = apps.filter(created_at__date__lte=end)
         claims = claims.filter(created_at__date__lte=end)
+    visits_qs = scoped(Distribution.objects.all(), principal, "org__path")
+    if org_id is not None:
+        visits_qs = visits_qs.filter(org__path__startswith=org.path)
+    if start:
+        visits_qs = visits_qs.filter(given_on__gte=start)
+    if end:
+        visits_qs = visits_qs.filter(given_on__lte=end)
+    visits = visits_qs.count()
     approved = (Status.APPROVED, Status.PAID, Status.PAYMENT_FAILED)
     a = apps.aggregate(
         applications=Count("id", filter=~Q(status=Status.DRAFT)),
@@ -36,7 +45,7 @@ def summary(principal, *, org_id: int | None, start: date | None, end: date | No
         "applications": a["applications"],
         "approved": a["approved"],
         "paid_amount": str(a["paid_amount"] or 0),
-        "care_visits": 0,
+        "care_visits": visits,
         "mutual_aid_payouts": c["n"],
         "mutual_aid_amount": str(c["s"] or 0),
     }

@@ -24,3 +24,6 @@ def test_it_seeds_applications_in_every_stage(db):
     assert sorted(len(missing_for(a)) for a in drafts) == [1, 3]
     assert HardshipFile.objects.count() == 1
     assert Claim.objects.order_by("pk").last().flags[0]["code"] == "bill_already_paid"
+    from gonghui.care.models import Distribution
+
+    assert Distribution.objects.filter(campaign__kind="warmth").count() == 4
