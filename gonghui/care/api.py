@@ -324,6 +324,12 @@ def create_claim(request, payload: ClaimIn):
     )
 
 
+@router.post("/mutual-aid/claims/{pk}/approve", response=dict, auth=staff_user_auth)
+def approve_claim(request, pk: int):
+    claim = services.approve_claim(request.auth, pk, request=request)
+    return {"id": claim.pk, "status": claim.status, "payout": str(claim.payout)}
+
+
 class PaymentJobIn(Schema):
     org_id: int
 

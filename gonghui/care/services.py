@@ -758,3 +758,30 @@ def coverage(campaign, *, principal) -> dict:
     for bucket in (*by_group.values(), *by_district.values()):
         bucket["amount"] = str(bucket["amount"])
     return {"by_group": by_group, "by_district": by_district}
+
+
+def approve_claim(user, pk, *, request=None) -> Claim:
+    """A union's reviewer confirms a claim's payout (submitted → approved); the bulk
+    payment job then pays it."""
+    from gonghui.orgs.access import has_role
+    from gonghui.orgs.choices import Role
+
+    with transaction.atomic():
+        claim = access.visible_claims(user).select_for_update(of=("self",)).filter(pk=pk).first()
+        if claim is None:
+            raise Http404
+        if claim.status != ClaimStatus.SUBMITTED:
+            raise Conflict(_("该理赔已审核。"), code="invalid_transition")
+        if not has_role(user, {Role.HANDLER, Role.SUPERVISOR, Role.ADMIN}, claim.org):
+            raise Forbidden(_("您的岗位不能对该事项进行此操作。"), code="forbidden_role")
+        claim.status = ClaimStatus.APPROVED
+        claim.save(update_fields=["status"])
+        audit.record(
+            "care.claim.approve",
+            actor=user,
+            obj=claim,
+            request=request,
+            payout=str(claim.payout),
+            flags=len(claim.flags),
+        )
+    return claim

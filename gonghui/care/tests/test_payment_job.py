@@ -57,7 +57,24 @@ def test_it_resumes_after_a_crash_and_pays_each_claim_once(union, street_handler
 
 
 def test_it_shows_progress_in_scope_only(union, street_handler, outsider):
-    approved_claims(make_member(union, 33), 2)
+    member = make_member(union, 33)
+    approved_claims(member, 1)
+    bill = {"number": "P-1", "hospital": "望京医院", "date": "2026-11-20", "amount": "2500"}
+    r = street_handler.api().post(
+        "/api/v1/care/mutual-aid/claims",
+        {"member_id": member.pk, "bills": [bill]},
+        content_type="application/json",
+    )
+    claim_id = r.json()["id"]
+    assert (
+        outsider.api().post(f"/api/v1/care/mutual-aid/claims/{claim_id}/approve").status_code == 404
+    )
+    ok = street_handler.api().post(f"/api/v1/care/mutual-aid/claims/{claim_id}/approve")
+    assert ok.status_code == 200 and ok.json()["status"] == "approved"
+    assert (
+        street_handler.api().post(f"/api/v1/care/mutual-aid/claims/{claim_id}/approve").status_code
+        == 409
+    )
     r = street_handler.api().post(
         "/api/v1/care/mutual-aid/payment-jobs",
         {"org_id": union.pk},
