@@ -17,13 +17,13 @@ from PIL import Image
 from gonghui.care import services
 from gonghui.care.models import MinimumLivingLine, Programme
 from gonghui.care.programmes import DEFAULTS
-from gonghui.core import pii
 from gonghui.members.models import Member
 from gonghui.members.testing import make_id_number
 from gonghui.orgs.choices import OrgKind, Role
 from gonghui.orgs.models import Org, StaffRole
 from gonghui.orgs.services import create_org
 
+NAMES = ["赵志刚", "钱秀英", "孙建华", "李桂兰", "周海涛", "吴春梅", "郑国强", "王丽娟", "冯德胜"]
 ITEMS = ["id_card", "diagnosis", "invoices", "employer_letter", "bank_card"]
 # How far each demo application gets: (uploaded items, steps after submit).
 PLAN = [
@@ -54,6 +54,28 @@ def _reviewer(username: str, org: Org):
     return user
 
 
+def clear() -> None:
+    """Delete the care demo's rows (the demo tests re-seed on a cleared tree)."""
+    from gonghui.care import models as m
+
+    for model in (
+        m.PaymentLine,
+        m.PaymentJob,
+        m.Distribution,
+        m.Campaign,
+        m.Bill,
+        m.Claim,
+        m.HouseholdMember,
+        m.HardshipFile,
+        m.Event,
+        m.Document,
+        m.Application,
+        m.Publicity,
+        m.MinimumLivingLine,
+    ):
+        model.objects.all().delete()
+
+
 def seed(*, rng: random.Random) -> int:
     """Load the care demo; return the number of applications made."""
     with transaction.atomic():
@@ -64,52 +86,52 @@ def seed(*, rng: random.Random) -> int:
             MinimumLivingLine.objects.get_or_create(
                 district=d, year=year, defaults={"monthly": Decimal("1450")}
             )
-        union = (
-            Org.objects.filter(kind=OrgKind.GRASSROOTS, parent__kind=OrgKind.STREET)
-            .defer("boundary")
-            .order_by("path")
-            .first()
+        # Members of 朝阳区's grassroots unions from the members demo (made here on a bare
+        # tree, in tests), so the demo's member counts stay as the members app seeds them.
+        chaoyang = (
+            Org.objects.filter(admin_code="110105").first()
+            or Org.objects.filter(kind=OrgKind.DISTRICT).order_by("path").first()
         )
-        if union is None:  # a bare tree (tests): give the first street a grassroots union
-            first_street = Org.objects.filter(kind=OrgKind.STREET).order_by("path").first()
-            if first_street is None:
-                return 0
+        if chaoyang is None:
+            return 0
+        members = list(
+            Member.objects.filter(
+                org__path__startswith=chaoyang.path,
+                org__kind=OrgKind.GRASSROOTS,
+                org__parent__kind=OrgKind.STREET,
+            ).order_by("member_number")[: len(PLAN)]
+        )
+        if len(members) < len(PLAN):
+            first_street = (
+                Org.objects.filter(kind=OrgKind.STREET, path__startswith=chaoyang.path)
+                .order_by("path")
+                .first()
+            )
             union = create_org(
                 name="示范物流公司工会", kind=OrgKind.GRASSROOTS, parent=first_street
             )
-        street, district = services.review_orgs(union)
-        staff = {
-            "grassroots": _reviewer("demo-care-grassroots", union),
-            "street": _reviewer("demo-care-street", street),
-            "district": _reviewer("demo-care-district", district),
-        }
-        members = []
-        for i, name in enumerate(
-            [
-                "赵志刚",
-                "钱秀英",
-                "孙建华",
-                "李桂兰",
-                "周海涛",
-                "吴春梅",
-                "郑国强",
-                "王丽娟",
-                "冯德胜",
-            ]
-        ):
-            number = make_id_number(400 + i, region="110105")
-            member = Member.objects.filter(id_hash=pii.digest("id_number", number)).first()
-            if member is None:
-                member = Member.objects.create(
-                    name=name,
-                    id_number=number,
-                    gender="male",
-                    birth_date=date(1978 + i, 3, 9),
-                    org=union,
-                    member_number=f"DEMOCARE{i:03d}",
-                    joined_on=date(2015, 6, 1),
+            for i in range(len(members), len(PLAN)):
+                number = make_id_number(400 + i, region="110105")
+                members.append(
+                    Member.objects.create(
+                        name=NAMES[i],
+                        id_number=number,
+                        gender="male",
+                        birth_date=date(1978 + i, 3, 9),
+                        org=union,
+                        member_number=f"DEMOCARE{i:03d}",
+                        joined_on=date(2015, 6, 1),
+                    )
                 )
-            members.append(member)
+        union = members[0].org
+        street, district = services.review_orgs(union)
+        # Three people of the district federation, one per stage (a role above a stage
+        # counts for it; one person may approve only one stage of a case).
+        staff = {
+            "grassroots": _reviewer("demo-care-1", district),
+            "street": _reviewer("demo-care-2", district),
+            "district": _reviewer("demo-care-3", district),
+        }
         reviewed = []
         for member, (items, steps) in zip(members, PLAN, strict=True):
             cost = rng.choice(["8600", "23000", "61000", "135000"])
