@@ -20,6 +20,7 @@ from ninja.renderers import JSONRenderer
 
 from gonghui.accounts.api import router as auth_router
 from gonghui.appeals.api import router as appeals_router
+from gonghui.care.api import router as care_router
 from gonghui.core.api import router as calendar_router
 from gonghui.core.api_docs import LocalSwagger
 from gonghui.core.errors import ServiceError, validation_payload
@@ -112,6 +113,7 @@ api.add_router("/calendar", calendar_router)
 api.add_router("/rights", rights_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/needs", needs_router)
+api.add_router("/care", care_router)
 
 
 @api.get("/", auth=None, summary="API root", tags=["meta"])

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "gonghui.warnings",
     "gonghui.rights",
     "gonghui.surveys",
+    "gonghui.care",
     "gonghui.h5",
     "gonghui.demo",
 ]

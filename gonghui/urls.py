@@ -21,6 +21,8 @@ urlpatterns = [
     path("h5/members/", include("gonghui.members.h5_urls")),
     path("console/knowledge/", include("gonghui.knowledge.urls")),
     path("console/warnings/", include("gonghui.warnings.urls")),
+    path("console/care/", include("gonghui.care.urls")),
+    path("h5/care/", include("gonghui.care.h5_urls")),
     path("console/surveys/", include("gonghui.surveys.urls")),
     path("h5/surveys/", include("gonghui.surveys.h5_urls")),
     path("h5/", include("gonghui.appeals.h5_urls")),

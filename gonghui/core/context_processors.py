@@ -15,6 +15,7 @@ CONSOLE_MODULES = [
     ("warnings:index", _("预警研判")),
     ("rights:disputes", _("调解与法律援助")),
     ("surveys:index", _("问卷调查")),
+    ("care:applications", _("帮扶救助")),
     ("core:audit", _("审计日志")),
 ]
 

@@ -243,6 +243,10 @@ def seed(
         from gonghui.members.demo import seed_members
 
         result.members = seed_members(scale_name, seed_value=seed_value, progress=progress)
+        # Relief, hardship files and mutual aid (the care app's demo; about 40 rows).
+        from gonghui.care.demo import seed as seed_care
+
+        seed_care(rng=random.Random(seed_value + 15))
     # Laws, curated answers, demo appeals and the warnings they raise (after the tree commits).
     from gonghui.warnings import demo as warnings_demo
 

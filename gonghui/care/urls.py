@@ -1,0 +1,10 @@
+from django.urls import path
+
+from gonghui.care import views
+
+app_name = "care"
+urlpatterns = [
+    path("", views.applications, name="applications"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/<str:action>/", views.act, name="act"),
+]
