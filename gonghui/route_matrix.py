@@ -28,6 +28,12 @@ PUBLIC: set[tuple[str, str]] = {
     ("GET", "/api/v1/stations/nearby"),
     ("GET", "/api/v1/stations/{position_id}"),
     ("POST", "/api/v1/stations/{position_id}/checkins"),
+    # The relief programmes and the materials each needs: public, so a worker can read
+    # what to prepare before signing in.
+    ("GET", "/api/v1/care/programmes"),
+    # A survey's form and answers: a signed public link (?t=) or the worker's bearer.
+    ("GET", "/api/v1/surveys/{survey_id}/form"),
+    ("POST", "/api/v1/surveys/{survey_id}/responses"),
     (ANY, "/console/login/"),
     (ANY, "/console/logout/"),
 }

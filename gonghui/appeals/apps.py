@@ -8,7 +8,12 @@ class AppealsConfig(AppConfig):
     verbose_name = _("诉求办理")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from gonghui.appeals import sweeps  # noqa: F401  (registers the sweeps)
+        from gonghui.appeals.defaults import load_if_empty
+
+        post_migrate.connect(load_if_empty, sender=self, dispatch_uid="appeals-defaults")
         from gonghui.appeals.recount import recount_deadlines
         from gonghui.core.calendars import register_recount
 

@@ -61,7 +61,10 @@ def error_response(request: HttpRequest, status: int, code: str, detail: str) ->
 
 
 def _body_limit(request: HttpRequest) -> int:
-    if is_api(request):
+    # JSON has no business being large; file uploads to the API (relief documents, an
+    # XLSForm) get the pages' limit, and each endpoint then checks its own file sizes.
+    multipart = request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/")
+    if is_api(request) and not multipart:
         return settings.GONGHUI_API_MAX_BODY_BYTES
     return settings.GONGHUI_MAX_REQUEST_BYTES
 

@@ -125,12 +125,22 @@ def copy_tables_out() -> dict[str, bytes]:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
+    from gonghui.appeals.models import DeadlinePolicy, RoutingRule
     from gonghui.core.models import CalendarDay, CalendarYear, Generation
 
     # Left out because the flush's post_migrate fills them again: content types and
-    # permissions, and the holiday schedule copied from chinese-calendar (with the
-    # generation row it bumps; a cache whose token is gone rebuilds, which is harmless).
-    refilled = (ContentType, Permission, CalendarYear, CalendarDay, Generation)
+    # permissions, the holiday schedule copied from chinese-calendar (with the
+    # generation row it bumps; a cache whose token is gone rebuilds, which is harmless),
+    # and the default routing rules and deadline policies (appeals/defaults.py).
+    refilled = (
+        ContentType,
+        Permission,
+        CalendarYear,
+        CalendarDay,
+        Generation,
+        RoutingRule,
+        DeadlinePolicy,
+    )
     skip = {model._meta.db_table for model in refilled}
     rows = {}
     with connection.cursor() as cursor:

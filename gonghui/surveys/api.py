@@ -13,6 +13,7 @@ from pydantic import Field
 from gonghui.accounts.auth import staff_auth, staff_user_auth
 from gonghui.accounts.models import AccessToken
 from gonghui.accounts.services import resolve_token
+from gonghui.core.api_routes import ErrorOut
 from gonghui.core.audit import client_ip
 from gonghui.core.errors import NotAuthenticated
 from gonghui.orgs.access import get_org_for
@@ -168,7 +169,12 @@ def add_distribution(request, survey_id: int, payload: DistributionIn):
     return 201, {"id": dist.pk, "token": token, "url": f"/h5/surveys/{survey.pk}/?t={token}"}
 
 
-@router.get("/{survey_id}/form", auth=None, summary="The questions (worker bearer or ?t=)")
+@router.get(
+    "/{survey_id}/form",
+    response={200: dict, 401: ErrorOut},
+    auth=None,
+    summary="The questions (worker bearer or ?t=)",
+)
 def get_form(request, survey_id: int, t: str = ""):
     worker = _worker_from_header(request)
     if not t and worker is None:
@@ -190,7 +196,7 @@ class AnswersIn(Schema):
 
 @router.post(
     "/{survey_id}/responses",
-    response={201: dict},
+    response={201: dict, 401: ErrorOut},
     auth=None,
     summary="Answer (worker bearer or ?t=)",
 )

@@ -8,7 +8,7 @@ import time_machine
 from gonghui.care import services
 from gonghui.care.models import Application
 from gonghui.care.tests.conftest import ALL_ITEMS, apply, upload
-from gonghui.core import workdays
+from gonghui.core import calendars, workdays
 from gonghui.core.errors import Conflict
 
 # The 2027 Spring Festival schedule is not published yet (chinese-calendar knows up to
@@ -18,17 +18,21 @@ HOLIDAYS_2027 = {date(2027, 2, 5) + timedelta(days=i) for i in range(8)}  # Fri 
 MAKE_UP_2027 = {date(2027, 1, 31), date(2027, 2, 20)}  # Sun 31 Jan, Sat 20 Feb
 
 
-def schedule_2027(day: date) -> bool:
-    if day in HOLIDAYS_2027:
-        return False
-    if day in MAKE_UP_2027:
-        return True
-    return day.weekday() < 5
+# Working days come from the calendar table (core/workdays.py): library years are seeded,
+# later years are entered by a city admin as here.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def spring_festival_2027(monkeypatch):
-    monkeypatch.setattr(workdays.chinese_calendar, "is_workday", schedule_2027)
+def spring_festival_2027(city_admin):
+    calendars.enter(
+        2027,
+        holidays=sorted(HOLIDAYS_2027),
+        workdays=sorted(MAKE_UP_2027),
+        notice="国务院办公厅关于2027年部分节假日安排的通知（测试用）",
+        actor=city_admin.user,
+    )
+    workdays._cache.clear()
 
 
 def test_it_skips_the_spring_festival_holiday(spring_festival_2027):

@@ -47,12 +47,12 @@ def test_it_warns_the_mediator_on_day_12_and_tells_the_worker_on_day_15(street_h
     assert services.run_clocks(now=at(received + timedelta(days=11), 23)) == 0
     assert services.run_clocks(now=at(received + timedelta(days=12))) == 1
     notice = Notice.objects.get(user=street_handler.user, text__contains=dispute.case_no)
-    assert "第12日" in notice.text and "2026-10-14" in notice.text
+    assert "第12日" in notice.text and "2026-10-13" in notice.text
     assert services.run_clocks(now=at(received + timedelta(days=14), 23)) == 0
     assert not any("15日" in t for t in _texts())
     assert services.run_clocks(now=at(received + timedelta(days=15), 8)) == 1
     day15 = [t for t in _texts() if "15日" in t]
-    assert len(day15) == 1 and "2026-10-14" in day15[0]
+    assert len(day15) == 1 and "2026-10-13" in day15[0]
     # Twice is still once.
     assert services.run_clocks(now=at(received + timedelta(days=16))) == 0
     assert DisputeEvent.objects.filter(dispute=dispute, action="day12").count() == 1

@@ -2,8 +2,13 @@
 
 from datetime import date
 
+import pytest
+
 from gonghui.rights import clocks
 from gonghui.rights.choices import ClaimKind
+
+# The limitation's last day moves off rest days: the holiday schedule is a table.
+pytestmark = pytest.mark.django_db
 
 
 def test_it_counts_the_mediation_period_in_calendar_days_across_national_day():
