@@ -5,14 +5,13 @@ Every error is JSON ``{"detail": ..., "code": ...}`` with the right status.
 
 import json
 import logging
-from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.db import DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.parser import Parser
@@ -23,6 +22,7 @@ from gonghui.appeals.api import router as appeals_router
 from gonghui.care.api import router as care_router
 from gonghui.core.api import router as calendar_router
 from gonghui.core.api_docs import LocalSwagger
+from gonghui.core.api_routes import ErrorOut
 from gonghui.core.errors import ServiceError, validation_payload
 from gonghui.core.inputs import clean_data
 from gonghui.knowledge.api import router as knowledge_router
@@ -75,14 +75,6 @@ class CleanParser(Parser):
 
     def parse_querydict(self, data, list_fields, request):
         return clean_data(super().parse_querydict(data, list_fields, request))
-
-
-class ErrorOut(Schema):
-    """Every error: a stable ``code`` for programs and a ``detail`` for people."""
-
-    detail: str
-    code: str
-    errors: Any = None
 
 
 api = NinjaAPI(

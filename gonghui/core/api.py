@@ -9,15 +9,11 @@ from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth, staff_user_auth
 from gonghui.core import calendars
+from gonghui.core.api_routes import ErrorOut
 from gonghui.core.errors import Forbidden
 from gonghui.orgs.access import city_admin_org
 
 router = Router(tags=["calendar"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str
 
 
 class CalendarOut(Schema):

@@ -17,10 +17,12 @@ from gonghui.core.workflow import SYSTEM, WORKER, Workflow
 
 
 class ErrorOut(Schema):
-    """Every API error: a Chinese ``detail`` (English in the ``en`` locale) and a stable code."""
+    """Every API error: a Chinese ``detail`` (English in the ``en`` locale), a stable
+    ``code`` for programs, and per-field ``errors`` where a schema refused the body."""
 
     detail: str
     code: str
+    errors: Any = None
 
 
 ERROR_STATUSES = (401, 403, 404, 409, 422)
