@@ -71,9 +71,11 @@ def _fresh_holiday_schedule():
     """Drop this process's copy of the holiday schedule after each test: a test's
     rolled-back change (a 2027 schedule entered) must not leak into the next test."""
     yield
+    from gonghui.appeals import tables
     from gonghui.core import workdays
 
     workdays._cache.clear()
+    tables.clear()  # routing rules, deadlines and tier orgs, the same way
 
 
 def _whole_suite(config) -> bool:

@@ -22,3 +22,8 @@ class AppealsConfig(AppConfig):
         from gonghui.appeals.metrics import register_rates
 
         register_rates()
+
+        from gonghui.appeals import tables
+        from gonghui.appeals.models import DeadlinePolicy, RoutingRule
+
+        tables.connect(RoutingRule, DeadlinePolicy)  # and tier orgs, by its own receiver

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from gonghui.appeals import tables
 from gonghui.appeals.choices import Urgency
-from gonghui.appeals.models import DeadlinePolicy
 from gonghui.core.workdays import add_working_days
 
 # Defaults of the issue: accept 24 h; first contact 24 h (urgent 2 h); resolve within
@@ -24,14 +24,9 @@ class Deadlines:
 
 
 def policy_for(urgency: str, category: str) -> tuple[int, int, int]:
-    rows = {
-        p.category: p
-        for p in DeadlinePolicy.objects.filter(urgency=urgency, category__in=[category, ""])
-    }
-    row = rows.get(category) or rows.get("")
-    if row is None:
-        return DEFAULTS[urgency]
-    return row.accept_hours, row.contact_hours, row.resolve_working_days
+    policies = tables.get().policies
+    row = policies.get((urgency, category)) or policies.get((urgency, ""))
+    return row if row is not None else DEFAULTS[urgency]
 
 
 def compute(start: datetime, *, urgency: str, category: str) -> Deadlines:

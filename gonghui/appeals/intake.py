@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.appeals import attachments, routing
+from gonghui.appeals import attachments, routing, tables
 from gonghui.appeals.choices import (
     Category,
     Channel,
@@ -19,8 +19,8 @@ from gonghui.appeals.choices import (
     Status,
     Urgency,
 )
-from gonghui.appeals.models import Appeal
-from gonghui.appeals.services import _dispatch, _event
+from gonghui.appeals.models import Appeal, AppealEvent
+from gonghui.appeals.services import _after_dispatch, _event_row, _set_dispatched
 from gonghui.core import audit, pii
 from gonghui.core.outbox import queue_sms
 from gonghui.orgs.geo import locate
@@ -138,9 +138,8 @@ def create_appeal(
                 code="outside_beijing",
             )
         lat, lng = where.lat, where.lng
-        orgs = Org.objects.defer("boundary")
-        district = orgs.get(pk=where.district.org_id) if where.district else None
-        street = orgs.get(pk=where.street.org_id) if where.street else None
+        district = tables.org(where.district.org_id) if where.district else None
+        street = tables.org(where.street.org_id) if where.street else None
 
     checked_files = attachments.check_files(files)
     # Triage fills what the caller left out: category, kind and urgency from the text,
@@ -171,14 +170,13 @@ def create_appeal(
         else:
             district_id = street_id = None
         if district_id is not None:
-            orgs = Org.objects.defer("boundary")
-            district = orgs.filter(pk=district_id).first()
-            street = orgs.filter(pk=street_id).first() if street_id else None
+            district = tables.org(district_id)
+            street = tables.org(street_id) if street_id else None
             place_from_text = True
     if street is None and enterprise is not None and district is None:
         street = enterprise.street
     if district is None and street is not None:
-        district = Org.objects.defer("boundary").filter(pk=street.parent_id).first()
+        district = tables.parent_of(street)
     if intake.to_org is not None:
         route = routing.direct(intake.to_org)
     else:
@@ -186,10 +184,15 @@ def create_appeal(
             category=category, enterprise=enterprise, street=street, district=district
         )
 
+    # A place read from words is less sure than a point or a registered employer:
+    # for an enquiry (usually answered at once by the operator) it only suggests.
+    dispatch_to = route.assigned_org
+    if dispatch_to is not None and kind == Kind.ENQUIRY and place_from_text:
+        dispatch_to = None
     now = timezone.now()
     try:
         with transaction.atomic():
-            appeal = Appeal.objects.create(
+            appeal = Appeal(
                 ticket_no=next_ticket_no(timezone.localdate(now)),
                 channel=channel,
                 kind=kind,
@@ -217,15 +220,37 @@ def create_appeal(
                 suggested_org=route.assigned_org or route.dispatcher_org,
                 idempotency_key=idempotency_key or None,
             )
+            # Inserted already dispatched (one INSERT, not an INSERT and an UPDATE); the
+            # timeline still shows both steps, written in one statement.
+            if dispatch_to is not None:
+                _set_dispatched(appeal, dispatch_to, now)
+            appeal.save(force_insert=True)
             attachments.store(appeal, checked_files)
-            _event(
-                appeal,
-                "receive",
-                actor=actor,
-                actor_label=actor_label or channel,
-                to_status=Status.RECEIVED,
-                note="",
-            )
+            events = [
+                _event_row(
+                    appeal,
+                    "receive",
+                    actor=actor,
+                    actor_label=actor_label or channel,
+                    to_status=Status.RECEIVED,
+                    note="",
+                    org=appeal.dispatcher_org,
+                )
+            ]
+            if dispatch_to is not None:
+                events.append(
+                    _event_row(
+                        appeal,
+                        "dispatch",
+                        actor=None,
+                        actor_label="system",
+                        from_status=Status.RECEIVED,
+                        note=route.note,
+                        org=dispatch_to,
+                        to_org=dispatch_to.pk,
+                    )
+                )
+            AppealEvent.objects.bulk_create(events)
             queue_sms(
                 phone,
                 _(
@@ -233,12 +258,8 @@ def create_appeal(
                 )
                 % {"ticket": appeal.ticket_no},
             )
-            # A place read from words is less sure than a point or a registered employer:
-            # for an enquiry (usually answered at once by the operator) it only suggests.
-            if route.assigned_org is not None and not (kind == Kind.ENQUIRY and place_from_text):
-                _dispatch(
-                    appeal, route.assigned_org, actor=None, actor_label="system", note=route.note
-                )
+            if dispatch_to is not None:
+                _after_dispatch(appeal, dispatch_to, set())
             audit.record(
                 "appeal.create", actor=actor, actor_label=actor_label, obj=appeal, request=request
             )

@@ -15,6 +15,11 @@ from gonghui.appeals.choices import (
     Urgency,
 )
 from gonghui.core.fields import PIIField
+from gonghui.core.generations import bumping_queryset
+
+# Intake holds these tables in each process (``appeals/tables.py``): a bulk write must
+# tell the other processes too, as ``save`` and ``delete`` do through signals.
+RoutingTableQuerySet = bumping_queryset("routing")
 
 
 class TicketCounter(models.Model):
@@ -263,6 +268,8 @@ class RoutingRule(models.Model):
     active = models.BooleanField(_("启用"), default=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = RoutingTableQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("派单规则")
         verbose_name_plural = _("派单规则")
@@ -282,6 +289,8 @@ class DeadlinePolicy(models.Model):
     accept_hours = models.PositiveSmallIntegerField(_("签收时限（小时）"), default=24)
     contact_hours = models.PositiveSmallIntegerField(_("首次联系时限（小时）"), default=24)
     resolve_working_days = models.PositiveSmallIntegerField(_("办结时限（工作日）"), default=7)
+
+    objects = RoutingTableQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("办理时限")

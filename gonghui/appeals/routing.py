@@ -7,8 +7,8 @@ first rule whose target resolves wins.
 
 from dataclasses import dataclass
 
+from gonghui.appeals import tables
 from gonghui.appeals.choices import Category, RouteTarget
-from gonghui.appeals.models import RoutingRule
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Enterprise, Org
 from gonghui.triage import services as triage_services
@@ -44,13 +44,27 @@ class Route:
     note: str
 
 
+def _ancestor(org: Org | None, kind: str) -> Org | None:
+    """``org.ancestor_of_kind(kind)``, with the tiers read from the routing tables."""
+    if org is None:
+        return None
+    cached = tables.org(org.pk) if org.kind in tables.TIERS else None
+    if cached is None:
+        return org.ancestor_of_kind(kind)
+    tiers = [OrgKind.CITY, OrgKind.DISTRICT, OrgKind.STREET]
+    stop = set(tiers[: tiers.index(kind) + 1])
+    while cached is not None and cached.kind not in stop:
+        cached = tables.parent_of(cached)
+    return cached if cached is not None and cached.kind == kind else None
+
+
 def _street_of(org: Org | None) -> Org | None:
     """Return the street federation an org lies under (or is)."""
-    return org.ancestor_of_kind(OrgKind.STREET) if org is not None else None
+    return _ancestor(org, OrgKind.STREET)
 
 
 def _district_of(org: Org | None) -> Org | None:
-    return org.ancestor_of_kind(OrgKind.DISTRICT) if org is not None else None
+    return _ancestor(org, OrgKind.DISTRICT)
 
 
 def _target(
@@ -70,13 +84,13 @@ def _target(
     if target == RouteTarget.DISTRICT_SERVICE_CENTRE:
         return district or _district_of(enterprise.street if enterprise else None), None
     if target == RouteTarget.CITY:
-        return Org.objects.defer("boundary").get(kind=OrgKind.CITY), None
+        return tables.city(), None
     raise ValueError(f"unknown routing target {target!r}")
 
 
 def direct(org: Org) -> Route:
     """Route to an org the channel names (a station's owner); the city only queues it."""
-    city = Org.objects.defer("boundary").get(kind=OrgKind.CITY)
+    city = tables.city()
     if org.kind == OrgKind.CITY:
         return Route(city, None, None, "兜底：市总工会派单中心")
     return Route(city, org, None, "由渠道指定的承办单位（如服务阵地的管理单位）")
@@ -85,13 +99,14 @@ def direct(org: Org) -> Route:
 def route(
     *, category: str, enterprise: Enterprise | None, street: Org | None, district: Org | None
 ) -> Route:
-    city = Org.objects.defer("boundary").get(kind=OrgKind.CITY)
-    rules = RoutingRule.objects.filter(active=True, category__in=[category, ""])
-    for rule in rules.order_by("priority", "id"):
+    city = tables.city()
+    for rule in tables.get().rules:
+        if rule.category not in (category, ""):
+            continue
         org, union = _target(rule.target, enterprise=enterprise, street=street, district=district)
         if org is None:
             continue
-        note = rule.note or rule.get_target_display()
+        note = rule.note or rule.target_label
         if rule.auto_dispatch and org.kind != OrgKind.CITY:
             return Route(city, org, union, note)
         return Route(org, None, union, note)

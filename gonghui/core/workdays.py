@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import locks
+from gonghui.core import generations
 from gonghui.core.errors import Conflict
 from gonghui.core.generations import ProcessCache
 from gonghui.core.models import CalendarDay, CalendarYear
@@ -115,11 +115,13 @@ def for_deadline() -> Calendar:
     recounts the open deadlines) wait for deadlines already being computed, so it
     recounts them too; one computed during the change would have missed it.
     """
-    if not locks.try_lock_shared(CACHE_KEY):
+    # The lock and the generation's token in one statement: this is on every intake.
+    locked, token = generations.current_under_shared_lock(CACHE_KEY)
+    if not locked:
         raise CalendarBusy(
             _("工作日历正在更新，请稍后再试。"), code="calendar_updating", retry_after=5
         )
-    return _cache.get(max_age=0)
+    return _cache.get(token=token)
 
 
 def _warn_fallback(day: date, calendar: Calendar) -> None:

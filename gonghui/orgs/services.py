@@ -12,6 +12,7 @@ from gonghui.core import audit
 from gonghui.orgs.access import forget_scope
 from gonghui.orgs.choices import ALLOWED_PARENTS, OrgKind
 from gonghui.orgs.models import Enterprise, Org, PairedContact, StaffRole
+from gonghui.orgs.signals import tree_changed
 
 
 def child_path(parent: Org | None, pk: int) -> str:
@@ -51,6 +52,7 @@ def fill_paths(orgs: list[Org], parent: Org) -> None:
         org.path = child_path(parent, org.pk)
         org.depth = parent.depth + 1
     Org.objects.bulk_update(orgs, ["path", "depth"], batch_size=1000)
+    tree_changed.send(sender=Org)
 
 
 @transaction.atomic
@@ -69,6 +71,7 @@ def move_org(org: Org, *, new_parent: Org, actor=None) -> Org:
         depth=F("depth") + depth_change,
     )
     Org.objects.filter(pk=org.pk).update(parent=new_parent)
+    tree_changed.send(sender=Org)
     org.refresh_from_db()
     audit.record(
         "org.move",
