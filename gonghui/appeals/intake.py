@@ -78,15 +78,21 @@ def next_ticket_no(day: date) -> str:
     return f"12351-{day:%Y%m%d}-{last:06d}"
 
 
+def _enterprise(**lookup) -> Enterprise | None:
+    """The enterprise and its grassroots union in one query; its street from the
+    routing tables (org boundaries, GeoJSON, are never needed here)."""
+    found = Enterprise.objects.select_related("union").defer("union__boundary").filter(**lookup)
+    found = found.first()
+    if found is not None and found.street_id is not None:
+        found.street = tables.org(found.street_id)
+    return found
+
+
 def _match_enterprise(name: str, uscc: str) -> Enterprise | None:
-    # Org boundaries (GeoJSON) are never needed here and cost more to decode than the query.
-    enterprises = Enterprise.objects.select_related("union", "street").defer(
-        "union__boundary", "street__boundary"
-    )
     if uscc:
-        return enterprises.filter(uscc=uscc).first()
+        return _enterprise(uscc=uscc)
     if name:
-        return enterprises.filter(name=name).first()
+        return _enterprise(name=name)
     return None
 
 
@@ -154,12 +160,7 @@ def create_appeal(
     if enterprise is None and not (employer_name or uscc) and found.employer:
         employer_name = found.employer["name"][:150]
         if found.employer["enterprise_id"]:
-            enterprise = (
-                Enterprise.objects.select_related("union", "street")
-                .defer("union__boundary", "street__boundary")
-                .filter(pk=found.employer["enterprise_id"])
-                .first()
-            )
+            enterprise = _enterprise(pk=found.employer["enterprise_id"])
     place_from_text = False
     if district is None and street is None:
         place = places.find(address) if address else None

@@ -45,17 +45,19 @@ class Route:
 
 
 def _ancestor(org: Org | None, kind: str) -> Org | None:
-    """``org.ancestor_of_kind(kind)``, with the tiers read from the routing tables."""
+    """``org.ancestor_of_kind(kind)`` without a query: the ancestors' ids are in the
+    org's path, and the city, districts and streets are in the routing tables."""
     if org is None:
         return None
-    cached = tables.org(org.pk) if org.kind in tables.TIERS else None
-    if cached is None:
-        return org.ancestor_of_kind(kind)
     tiers = [OrgKind.CITY, OrgKind.DISTRICT, OrgKind.STREET]
     stop = set(tiers[: tiers.index(kind) + 1])
-    while cached is not None and cached.kind not in stop:
-        cached = tables.parent_of(cached)
-    return cached if cached is not None and cached.kind == kind else None
+    if org.kind in stop:
+        return org if org.kind == kind else None
+    for pk in reversed([int(p) for p in org.path.strip("/").split("/")[:-1] if p]):
+        above = tables.org(pk)
+        if above is not None and above.kind in stop:
+            return above if above.kind == kind else None
+    return None
 
 
 def _street_of(org: Org | None) -> Org | None:
