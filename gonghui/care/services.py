@@ -105,6 +105,17 @@ def missing_for(app: Application, uploaded: set[str] | None = None) -> list[dict
     return rules.missing_items(app.programme.rules, app.facts, uploaded, app.returned_items)
 
 
+def require_staff_role(user, org: Org) -> None:
+    """Writes on files, claims, payments and campaigns need a reviewer's role (handler,
+    supervisor, admin) at ``org`` or above it: a hotline operator who can see the org
+    may not write there (403; outside the scope the caller answers 404 first)."""
+    from gonghui.care.workflow import REVIEWERS
+    from gonghui.orgs.access import has_role
+
+    if not has_role(user, REVIEWERS, org):
+        raise Forbidden(_("您的岗位不能对该事项进行此操作。"), code="forbidden_role")
+
+
 # --- applications ----------------------------------------------------------------------------
 
 
@@ -437,6 +448,7 @@ def create_file(
     """Open one household's file; each person's ID number may be on one active file only."""
     from gonghui.care.choices import HardshipCategory, Relation
 
+    require_staff_role(user, org)
     if category not in HardshipCategory.values:
         raise ValidationError(_("请选择困难类别。"), code="invalid_category")
     if not people:
@@ -496,6 +508,7 @@ def close_file(user, pk, reason: str, *, request=None) -> HardshipFile:
         raise ValidationError(_("出档须写明原因。"), code="reason_required")
     with transaction.atomic():
         f = access.get_file_for(user, pk, write=True)
+        require_staff_role(user, f.org)
         if f.status != FileStatus.ACTIVE:
             raise Conflict(_("该档案已出档。"), code="invalid_transition")
         f.status, f.closed_reason = FileStatus.CLOSED, reason[:300]
@@ -550,6 +563,7 @@ def bill_key(hospital: str, number: str) -> str:
 def create_claim(user, member: Member, bills: list[dict], *, request=None) -> Claim:
     """A claim with its bills; a bill (hospital + number) already paid is flagged and only
     its unpaid rest, if any, is covered, so no bill is paid twice beyond its amount."""
+    require_staff_role(user, member.org)
     plan = Programme.objects.get(code="mutual_aid").rules
     if not bills:
         raise ValidationError(_("请至少填写一张医疗票据。"), code="no_bills")
@@ -648,6 +662,7 @@ def create_campaign(
     from gonghui.care.choices import CampaignKind, TargetGroup
     from gonghui.care.models import Campaign
 
+    require_staff_role(user, org)
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError(_("请填写活动名称。"), code="invalid_name")
@@ -687,6 +702,7 @@ def record_distribution(
     """Record one care visit; a person already counted in the campaign is refused (409)."""
     from gonghui.care.models import Distribution
 
+    require_staff_role(user, org)
     name = " ".join((name or "").split())
     if not 2 <= len(name) <= 20:
         raise ValidationError(_("请填写慰问对象的真实姓名。"), code="invalid_name")
