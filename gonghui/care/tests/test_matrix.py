@@ -23,7 +23,7 @@ from gonghui.care.models import (
     HardshipFile,
     PaymentJob,
 )
-from gonghui.care.tests.conftest import ALL_ITEMS, make_member, png
+from gonghui.care.tests.conftest import complete, draft, make_member, png
 from gonghui.core.testing import check_matrix
 from gonghui.members.testing import make_id_number
 
@@ -39,33 +39,6 @@ def api(persona) -> Client:
 def browser(persona) -> Client:
     """A console session; the courier has no staff account, so an anonymous client."""
     return Client() if persona.worker is not None else persona.browser()
-
-
-def draft(member, worker) -> Application:
-    return services.create_application(
-        "critical_illness",
-        {"name": member.name, "id_number": member.id_number},
-        {"employed": True, "hospitalised": True, "out_of_pocket": "23000"},
-        principal=worker,
-    )
-
-
-def complete(member, worker, status=None) -> Application:
-    """A draft with every paper on file, moved to ``status`` when given."""
-    app = draft(member, worker)
-    for code in ALL_ITEMS:
-        Document.objects.create(
-            application=app,
-            material=code,
-            file=f"care/{app.pk}/{code}.png",
-            name=f"{code}.png",
-            content_type="image/png",
-            size=10,
-            sha256="0" * 64,
-        )
-    if status:
-        Application.objects.filter(pk=app.pk).update(status=status)
-    return app
 
 
 @pytest.fixture
