@@ -101,6 +101,22 @@ def _out(app: Application, principal, *, missing=None) -> dict:
             for e in events
         ],
         "actions": [] if is_worker else [t.action for t in WORKFLOW.allowed(app, principal)],
+        **(
+            {}
+            if is_worker
+            else {
+                "objections": [
+                    {
+                        "id": o.pk,
+                        "reason": o.reason,
+                        "status": o.status,
+                        "answer": o.answer,
+                        "at": o.created_at,
+                    }
+                    for o in app.objections.all()
+                ]
+            }
+        ),
     }
 
 
@@ -201,6 +217,74 @@ def publicity(request, payload: PublicityIn):
     return HttpStatus(
         201, {"id": pub.pk, "starts_on": pub.starts_on, "ends_on": pub.ends_on, "days": pub.days}
     )
+
+
+def _publicity_for(principal, pk: int):
+    """A 公示 as a worker may read it (any worker, while it runs) or as staff (inside
+    their scope, any time); anything else is a 404."""
+    from gonghui.care.models import Publicity
+
+    qs = Publicity.objects.select_related("org")
+    if isinstance(principal, Worker):
+        now = services.today()
+        qs = qs.filter(starts_on__lte=now, ends_on__gte=now)
+    else:
+        qs = scoped(qs, principal, "org__path")
+    pub = qs.filter(pk=pk).first()
+    if pub is None:
+        raise Http404
+    return pub
+
+
+@router.get("/publicity/{pk}", response=dict, auth=any_auth, summary="One 公示, masked")
+def publicity_detail(request, pk: int):
+    pub = _publicity_for(request.auth, pk)
+    apps = pub.applications.select_related("programme", "org").order_by("pk")
+    return {
+        "id": pub.pk,
+        "org": pub.org.name,
+        "starts_on": pub.starts_on,
+        "ends_on": pub.ends_on,
+        "applications": [
+            {
+                "id": a.pk,
+                "programme": a.programme.name,
+                "name": services.mask_name(a.name),
+                "id_number": pii.mask(pii.ID_NUMBER, a.id_number),
+                "union": a.org.name,
+                "amount": str(a.amount),
+                "status": a.status,
+            }
+            for a in apps
+        ],
+    }
+
+
+class ObjectionIn(Schema):
+    application_id: int
+    reason: str = Field(max_length=500)
+
+
+@router.post("/publicity/{pk}/objections", response={201: dict}, auth=any_auth)
+def object_to(request, pk: int, payload: ObjectionIn):
+    """An objection to one application of a running 公示; it holds the application."""
+    o = services.raise_objection(
+        request.auth, payload.application_id, payload.reason, publicity_id=pk, request=request
+    )
+    return HttpStatus(
+        201, {"id": o.pk, "status": o.status, "application_status": o.application.status}
+    )
+
+
+class AnswerIn(Schema):
+    answer: str = Field(max_length=500)
+
+
+@router.post("/objections/{pk}/{action}", response=dict, auth=staff_user_auth)
+def answer_objection(request, pk: int, action: str, payload: AnswerIn):
+    """``uphold`` (the application is rejected with the answer) or ``dismiss``."""
+    o = services.answer_objection(request.auth, pk, action, payload.answer, request=request)
+    return {"id": o.pk, "status": o.status, "application_status": o.application.status}
 
 
 class StatsQuery(Schema):

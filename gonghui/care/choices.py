@@ -11,6 +11,7 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("不予救助")
     REVIEWED = "reviewed", _("审核通过，待公示")
     PUBLICITY = "publicity", _("公示中")
+    OBJECTED = "objected", _("公示异议核查中")
     APPROVED = "approved", _("已批准，待发放")
     PAID = "paid", _("已发放")
     PAYMENT_FAILED = "payment_failed", _("发放失败")
@@ -74,3 +75,9 @@ class TargetGroup(models.TextChoices):
     MODEL_WORKER = "model_worker", _("劳动模范")
     OUTDOOR = "outdoor", _("户外劳动者")
     FRONT_LINE = "front_line", _("一线职工")
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("核查中")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")

@@ -31,6 +31,9 @@ def _approved(org: Org):
 
 
 def start_payment_job(user, org: Org, *, request=None) -> PaymentJob:
+    from gonghui.care.services import require_staff_role
+
+    require_staff_role(user, org)
     with transaction.atomic():
         job = PaymentJob.objects.create(org=org, total=_approved(org).count(), created_by=user)
         audit.record(

@@ -13,6 +13,7 @@ from gonghui.care.choices import (
     ClaimStatus,
     FileStatus,
     HardshipCategory,
+    ObjectionStatus,
     Relation,
     Stage,
     Status,
@@ -143,6 +144,63 @@ class Application(models.Model):
     @property
     def audit_org(self) -> Org:
         return self.org
+
+
+class Objection(models.Model):
+    """An objection to an application on 公示, raised during the window by a worker (or
+    recorded by staff from a letter or a call). While one is open the application is
+    held (``objected``); the district answers it: upheld → rejected with the answer as
+    the reason, dismissed → back on 公示. The objector is never shown to the applicant."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="objections"
+    )
+    publicity = models.ForeignKey(
+        Publicity, verbose_name=_("公示"), on_delete=models.PROTECT, related_name="objections"
+    )
+    reason = models.CharField(_("异议内容"), max_length=500)
+    worker = models.ForeignKey(
+        "accounts.Worker",
+        verbose_name=_("提出人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代为登记的工作人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    answer = models.CharField(_("核查结论"), max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("答复人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.status}"
+
+    @property
+    def audit_org(self) -> Org:
+        return self.application.org
 
 
 def document_path(instance, filename: str) -> str:

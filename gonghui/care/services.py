@@ -105,6 +105,17 @@ def missing_for(app: Application, uploaded: set[str] | None = None) -> list[dict
     return rules.missing_items(app.programme.rules, app.facts, uploaded, app.returned_items)
 
 
+def require_staff_role(user, org: Org) -> None:
+    """Writes on files, claims, payments and campaigns need a reviewer's role (handler,
+    supervisor, admin) at ``org`` or above it: a hotline operator who can see the org
+    may not write there (403; outside the scope the caller answers 404 first)."""
+    from gonghui.care.workflow import REVIEWERS
+    from gonghui.orgs.access import has_role
+
+    if not has_role(user, REVIEWERS, org):
+        raise Forbidden(_("您的岗位不能对该事项进行此操作。"), code="forbidden_role")
+
+
 # --- applications ----------------------------------------------------------------------------
 
 
@@ -382,6 +393,146 @@ def publicise(user, application_ids, starts_on: date, *, request=None) -> Public
     return pub
 
 
+def mask_name(name: str) -> str:
+    """A name as the 公示 shows it: the surname, then one * per other character."""
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+def on_publicity_now(pk) -> Application:
+    """An application whose 公示 is running today (what any signed-in worker may object
+    to), or 404."""
+    now = today()
+    app = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("publicity", "programme", "org", "district")
+        .filter(
+            pk=pk,
+            status__in=(Status.PUBLICITY, Status.OBJECTED),
+            publicity__starts_on__lte=now,
+            publicity__ends_on__gte=now,
+        )
+        .first()
+    )
+    if app is None:
+        raise Http404
+    return app
+
+
+def raise_objection(principal, pk, reason: str, *, publicity_id=None, request=None):
+    """Record an objection to an application on 公示 and hold it (``objected``) until the
+    district answers. Any signed-in worker may object while the window is open (the
+    applicant not to their own); staff record one received by letter or phone."""
+    from gonghui.care.choices import ObjectionStatus
+    from gonghui.care.models import Objection
+
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise ValidationError(_("请写明异议的内容（至少5个字）。"), code="reason_required")
+    is_worker = isinstance(principal, Worker)
+    with transaction.atomic():
+        if is_worker:
+            app = on_publicity_now(pk)
+        else:
+            app = access.get_application_for(principal, pk, write=True)
+            pub = app.publicity
+            if app.status not in (Status.PUBLICITY, Status.OBJECTED) or not (
+                pub and pub.starts_on <= today() <= pub.ends_on
+            ):
+                raise Conflict(_("该申请不在公示期内，不能登记异议。"), code="publicity_closed")
+        if publicity_id is not None and app.publicity_id != publicity_id:
+            raise Http404
+        if is_worker and app.worker_id == principal.pk:
+            raise ValidationError(_("不能对自己的申请提出异议。"), code="own_application")
+        if (
+            is_worker
+            and Objection.objects.filter(
+                application=app, worker=principal, status=ObjectionStatus.OPEN
+            ).exists()
+        ):
+            raise Conflict(_("您对该申请的异议正在核查中。"), code="already_objected")
+        actor = None if is_worker else principal
+        objection = Objection.objects.create(
+            application=app,
+            publicity=app.publicity,
+            reason=reason[:500],
+            worker=principal if is_worker else None,
+            recorded_by=actor,
+        )
+        if app.status == Status.PUBLICITY:
+            tr = WORKFLOW.check(app, "object", actor)
+            app.status = tr.target
+            app.save(update_fields=["status", "updated_at"])
+            # The applicant sees that an objection is being checked, never who raised it.
+            _event(app, tr.action, tr.label, actor=actor)
+            _sms(app, _("【工会帮扶】您的申请在公示期间收到异议，工会正在核查，请留意后续通知。"))
+        audit.record(
+            "care.objection.create", actor=actor, obj=app, request=request, objection=objection.pk
+        )
+    return objection
+
+
+def answer_objection(user, pk, action: str, answer: str, *, request=None):
+    """The district answers an objection: ``uphold`` rejects the application with the
+    answer as the reason (every open objection on it is answered with it); ``dismiss``
+    puts the application back on 公示 once no other objection is open."""
+    from gonghui.care.choices import ObjectionStatus
+    from gonghui.care.models import Objection
+
+    if action not in ("uphold", "dismiss"):
+        raise Http404
+    answer = " ".join((answer or "").split())
+    if not answer:
+        raise ValidationError(_("请写明核查结论。"), code="answer_required")
+    with transaction.atomic():
+        objection = (
+            Objection.objects.select_for_update(of=("self",))
+            .filter(pk=pk, application__in=access.visible_applications(user))
+            .first()
+        )
+        if objection is None:
+            raise Http404
+        app = access.get_application_for(user, objection.application_id, write=True)
+        if objection.status != ObjectionStatus.OPEN:
+            raise Conflict(_("该异议已答复。"), code="invalid_transition")
+        tr = WORKFLOW.check(app, f"{action}_objection", user)
+        now = timezone.now()
+        answered = [objection]
+        if action == "uphold":
+            answered = list(
+                Objection.objects.select_for_update(of=("self",))
+                .filter(application=app, status=ObjectionStatus.OPEN)
+                .select_related("worker")
+            )
+        for o in answered:
+            o.status = ObjectionStatus.UPHELD if action == "uphold" else ObjectionStatus.DISMISSED
+            o.answer, o.answered_by, o.answered_at = answer[:500], user, now
+            o.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+            if o.worker_id and o.worker.phone:
+                queue_sms(
+                    o.worker.phone,
+                    _("【工会帮扶】您对公示提出的异议已核查：%(r)s。") % {"r": answer[:60]},
+                )
+        still_open = Objection.objects.filter(application=app, status=ObjectionStatus.OPEN)
+        if action == "uphold" or not still_open.exists():
+            app.status = tr.target
+            app.save(update_fields=["status", "updated_at"])
+            _event(app, tr.action, tr.label, actor=user, note=answer if action == "uphold" else "")
+            if action == "uphold":
+                _sms(app, _("【工会帮扶】您的申请未获通过，理由：%(r)s") % {"r": answer[:60]})
+            else:
+                _sms(app, _("【工会帮扶】公示异议经核查不成立，您的申请继续办理。"))
+        objection.refresh_from_db()
+        audit.record(
+            f"care.objection.{action}",
+            actor=user,
+            obj=app,
+            request=request,
+            objection=objection.pk,
+            answer=answer,
+        )
+    return objection
+
+
 def publicity_end(starts_on: date, days: int) -> date:
     """The last of ``days`` working days beginning on ``starts_on`` (itself counted if it
     is a working day)."""
@@ -437,6 +588,7 @@ def create_file(
     """Open one household's file; each person's ID number may be on one active file only."""
     from gonghui.care.choices import HardshipCategory, Relation
 
+    require_staff_role(user, org)
     if category not in HardshipCategory.values:
         raise ValidationError(_("请选择困难类别。"), code="invalid_category")
     if not people:
@@ -496,6 +648,7 @@ def close_file(user, pk, reason: str, *, request=None) -> HardshipFile:
         raise ValidationError(_("出档须写明原因。"), code="reason_required")
     with transaction.atomic():
         f = access.get_file_for(user, pk, write=True)
+        require_staff_role(user, f.org)
         if f.status != FileStatus.ACTIVE:
             raise Conflict(_("该档案已出档。"), code="invalid_transition")
         f.status, f.closed_reason = FileStatus.CLOSED, reason[:300]
@@ -550,6 +703,7 @@ def bill_key(hospital: str, number: str) -> str:
 def create_claim(user, member: Member, bills: list[dict], *, request=None) -> Claim:
     """A claim with its bills; a bill (hospital + number) already paid is flagged and only
     its unpaid rest, if any, is covered, so no bill is paid twice beyond its amount."""
+    require_staff_role(user, member.org)
     plan = Programme.objects.get(code="mutual_aid").rules
     if not bills:
         raise ValidationError(_("请至少填写一张医疗票据。"), code="no_bills")
@@ -648,6 +802,7 @@ def create_campaign(
     from gonghui.care.choices import CampaignKind, TargetGroup
     from gonghui.care.models import Campaign
 
+    require_staff_role(user, org)
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError(_("请填写活动名称。"), code="invalid_name")
@@ -687,6 +842,7 @@ def record_distribution(
     """Record one care visit; a person already counted in the campaign is refused (409)."""
     from gonghui.care.models import Distribution
 
+    require_staff_role(user, org)
     name = " ".join((name or "").split())
     if not 2 <= len(name) <= 20:
         raise ValidationError(_("请填写慰问对象的真实姓名。"), code="invalid_name")

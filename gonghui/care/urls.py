@@ -7,4 +7,9 @@ urlpatterns = [
     path("", views.applications, name="applications"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<str:action>/", views.act, name="act"),
+    path(
+        "<int:pk>/objections/<int:objection_id>/<str:action>/",
+        views.answer_objection,
+        name="answer_objection",
+    ),
 ]

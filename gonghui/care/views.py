@@ -35,7 +35,8 @@ def applications(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = access.get_application_for(request.user, pk)
-    allowed = {t.action for t in WORKFLOW.allowed(app, request.user)}
+    allowed_tr = WORKFLOW.allowed(app, request.user)
+    allowed = {t.action for t in allowed_tr}
     # The page offers the stage-neutral steps the API takes, when the table allows them.
     steps = [a for a, by_status in STAGE_ACTIONS.items() if by_status.get(app.status) in allowed]
     return render(
@@ -51,6 +52,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": app.documents.all(),
             "timeline": app.events.all(),
             "steps": steps,
+            "objections": app.objections.all(),
+            "may_answer": any(
+                t.action in ("uphold_objection", "dismiss_objection") for t in allowed_tr
+            ),
         },
     )
 
@@ -74,4 +79,20 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
     else:
         messages.success(request, _("已办理。"))
+    return redirect("care:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def answer_objection(request: HttpRequest, pk: int, objection_id: int, action: str) -> HttpResponse:
+    """Answer an objection raised during 公示: uphold (rejects) or dismiss."""
+    access.get_application_for(request.user, pk)  # 404 outside the scope
+    try:
+        services.answer_objection(
+            request.user, objection_id, action, request.POST.get("answer", ""), request=request
+        )
+    except (ValidationError, ServiceError) as exc:
+        messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+    else:
+        messages.success(request, _("已答复异议。"))
     return redirect("care:detail", pk=pk)

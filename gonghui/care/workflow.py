@@ -65,6 +65,24 @@ WORKFLOW = wf.Workflow(
             _("不予救助"),
         ),
         wf.t("publicise", {S.REVIEWED}, S.PUBLICITY, REVIEWERS, "district", _("公示")),
+        # An objection during 公示 holds the case until the district answers it.
+        wf.t("object", {S.PUBLICITY}, S.OBJECTED, (), wf.WORKER, _("收到公示异议，核查中")),
+        wf.t(
+            "uphold_objection",
+            {S.OBJECTED},
+            S.REJECTED,
+            DECIDERS,
+            "district",
+            _("公示异议成立，不予救助"),
+        ),
+        wf.t(
+            "dismiss_objection",
+            {S.OBJECTED},
+            S.PUBLICITY,
+            DECIDERS,
+            "district",
+            _("公示异议不成立，继续办理"),
+        ),
         wf.t(
             "approve_final",
             {S.PUBLICITY},

@@ -8,6 +8,8 @@ from django.test import Client
 from PIL import Image
 
 from gonghui.accounts.services import issue_staff_token
+from gonghui.care import services
+from gonghui.care.models import Application, Document
 from gonghui.members.models import Member
 from gonghui.members.testing import make_id_number
 from gonghui.orgs.choices import Role
@@ -82,3 +84,30 @@ def upload(client, app_id, material, file=None):
 
 
 ALL_ITEMS = ["id_card", "diagnosis", "invoices", "employer_letter", "bank_card"]
+
+
+def draft(member, worker) -> Application:
+    return services.create_application(
+        "critical_illness",
+        {"name": member.name, "id_number": member.id_number},
+        {"employed": True, "hospitalised": True, "out_of_pocket": "23000"},
+        principal=worker,
+    )
+
+
+def complete(member, worker, status=None) -> Application:
+    """A draft with every paper on file, moved to ``status`` when given."""
+    app = draft(member, worker)
+    for code in ALL_ITEMS:
+        Document.objects.create(
+            application=app,
+            material=code,
+            file=f"care/{app.pk}/{code}.png",
+            name=f"{code}.png",
+            content_type="image/png",
+            size=10,
+            sha256="0" * 64,
+        )
+    if status:
+        Application.objects.filter(pk=app.pk).update(status=status)
+    return app
