@@ -35,7 +35,8 @@ def index(request: HttpRequest) -> HttpResponse:
             org = org_access.get_org_for(request.user, request.POST.get("org_id"))
         except Http404:
             org = None
-        if upload is None or org is None:
+        audience = request.POST.get("audience") or Audience.MEMBERS
+        if upload is None or org is None or audience not in Audience.values:
             messages.error(request, _("请选择工会并上传 XLSForm 文件。"))
         else:
             try:
@@ -45,7 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
                     upload.read(xlsform.MAX_BYTES + 1),
                     upload.name,
                     anonymous=request.POST.get("anonymous") == "on",
-                    audience=request.POST.get("audience") or Audience.MEMBERS,
+                    audience=audience,
                     request=request,
                 )
             except xlsform.ImportErrors as exc:
