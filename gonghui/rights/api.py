@@ -692,6 +692,12 @@ class MatchOut(Schema):
 )
 def aid_conflicts(request, case_id: int, lawyer_id: int | None = None):
     case = access.get_aid_case_for(request.auth, case_id)
+    if lawyer_id is not None and not (
+        legal_aid.assignable_lawyers(case.org).filter(pk=lawyer_id).exists()
+    ):
+        # Another district's lawyer is not this case's business: their declared
+        # engagements must not be probed through it.
+        raise v.invalid("lawyer_id", _("律师不存在或不服务于本单位。"), "invalid_lawyer")
     matches = conflicts.check(name=case.employer_name, uscc=case.employer_uscc, lawyer_id=lawyer_id)
     return [m.as_dict() for m in matches]
 
