@@ -3,6 +3,17 @@
 from django.db import migrations, models
 
 
+def renormalise(apps, schema_editor):
+    """A leading 中国 is now taken out like 北京: recompute those parties' keys."""
+    from gonghui.rights.conflicts import normalise, pinyin_of
+
+    Party = apps.get_model("rights", "Party")
+    for party in Party.objects.filter(name__contains="中国"):
+        party.norm = normalise(party.name)[:150]
+        party.pinyin = pinyin_of(party.norm)
+        party.save(update_fields=["norm", "pinyin"])
+
+
 # A frozen copy of rollups.rebuild(): count the cases already stored into the new table.
 def fill(apps, schema_editor):
     from gonghui.orgs.access import ancestor_paths
@@ -71,4 +82,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(renormalise, migrations.RunPython.noop),
     ]
