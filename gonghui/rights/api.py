@@ -15,7 +15,7 @@ from pydantic import Field
 from gonghui.accounts.auth import staff_user_auth
 from gonghui.core import audit, pii
 from gonghui.orgs import access as org_access
-from gonghui.rights import access, conflicts, documents, legal_aid, services, stats
+from gonghui.rights import access, claims, conflicts, documents, legal_aid, services, stats
 from gonghui.rights import validation as v
 from gonghui.rights.choices import AidStatus, ClaimKind, DisputeStatus
 from gonghui.rights.models import Dispute
@@ -381,6 +381,26 @@ def payment_order_pdf(request, dispute_id: int):
     )
 
 
+# Before the steps' route: /disputes/{id}/claims must reach this PUT, not a step.
+class ClaimsIn(Schema):
+    claims: Any = None
+    reason: str | None = Field(None, max_length=1000)
+
+
+@router.put(
+    "/disputes/{int:dispute_id}/claims",
+    response=DisputeDetail,
+    auth=staff_user_auth,
+    summary="Replace the claim items (before an agreement)",
+)
+def put_claims(request, dispute_id: int, payload: ClaimsIn):
+    dispute = access.get_dispute_for(request.auth, dispute_id)
+    claims.replace_claims(
+        dispute, claims=payload.claims, reason=payload.reason, actor=request.auth, request=request
+    )
+    return dispute_detail(access.get_dispute_for(request.auth, dispute_id), request.auth)
+
+
 @router.post(
     "/disputes/{int:dispute_id}/{action}",
     response=DisputeDetail,
@@ -692,6 +712,12 @@ class MatchOut(Schema):
 )
 def aid_conflicts(request, case_id: int, lawyer_id: int | None = None):
     case = access.get_aid_case_for(request.auth, case_id)
+    if lawyer_id is not None and not (
+        legal_aid.assignable_lawyers(case.org).filter(pk=lawyer_id).exists()
+    ):
+        # Another district's lawyer is not this case's business: their declared
+        # engagements must not be probed through it.
+        raise v.invalid("lawyer_id", _("律师不存在或不服务于本单位。"), "invalid_lawyer")
     matches = conflicts.check(name=case.employer_name, uscc=case.employer_uscc, lawyer_id=lawyer_id)
     return [m.as_dict() for m in matches]
 

@@ -19,7 +19,7 @@ from gonghui.core.outbox import queue_sms
 from gonghui.core.workflow import roles_at
 from gonghui.orgs import access
 from gonghui.orgs.models import Org
-from gonghui.rights import conflicts, validation
+from gonghui.rights import conflicts, rollups, validation
 from gonghui.rights.choices import AidGroup, AidOutcome, AidStatus, Criterion
 from gonghui.rights.models import AidCase, AidEvent, HelpRequest, Lawyer, Party
 from gonghui.rights.services import local_date, match_enterprise, next_case_no, require_mediator
@@ -282,6 +282,7 @@ def create_aid_case(
             eligible=_eligible(criteria),
             received_at=now,
         )
+        rollups.move(None, rollups.aid_share(case))
         _event(
             case, "intake", actor=actor, at=now, note="；".join(f"{c['reason']}" for c in criteria)
         )
@@ -373,10 +374,12 @@ def assign(
         if matches and not roles_at(actor, case.org) & OVERRIDERS:
             raise Forbidden(_("只有负责人可以审批利益冲突。"), code="forbidden_role")
         from_status = case.status
+        before = rollups.aid_share(case)
         case.lawyer = lawyer
         case.status = AID["assign"].target
         case.conflict_override = override_reason[:500] if matches else ""
         case.save(update_fields=["lawyer", "status", "conflict_override", "updated_at"])
+        rollups.move(before, rollups.aid_share(case))
         if matches:
             _event(
                 case,
@@ -428,6 +431,7 @@ def act(
         case = _lock(case)
         tr = AID.check(case, action, actor)
         from_status = case.status
+        before = rollups.aid_share(case)
         extra: dict = {}
         if action == "reject":
             note = validation.text(
@@ -482,6 +486,7 @@ def act(
             extra = {"outcome": outcome, "recovered": f"{case.recovered_total:.2f}"}
         case.status = tr.target or case.status
         case.save()
+        rollups.move(before, rollups.aid_share(case))
         _event(
             case,
             action,

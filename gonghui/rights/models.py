@@ -34,6 +34,44 @@ class CaseCounter(models.Model):
         return f"{self.key} {self.last}"
 
 
+class DailyFigures(models.Model):
+    """One day's mediation or legal-aid cases received in an org's subtree, by their
+    status now: how many, how many reached an agreement or were referred, how many were
+    collective, the amounts claimed and recovered, the time to agreement. Every org on
+    a case's path has its own row, so a city's, a district's or a street's period is
+    read from its own rows (``rights/rollups.py`` keeps them; ``rebuild_rights_figures``
+    recounts them)."""
+
+    class Kind(models.TextChoices):
+        DISPUTE = "dispute", _("劳动争议调解")
+        AID = "aid", _("法律援助")
+
+    path = models.CharField(_("单位路径"), max_length=255)
+    day = models.DateField(_("收案日期"))
+    kind = models.CharField(_("案件类型"), max_length=8, choices=Kind.choices)
+    status = models.CharField(_("当前状态"), max_length=12)
+    cases = models.IntegerField(_("案件数"), default=0)
+    agreements = models.IntegerField(_("达成协议数"), default=0)
+    referred = models.IntegerField(_("转仲裁或诉讼数"), default=0)
+    collective = models.IntegerField(_("集体争议数"), default=0)
+    claimed = models.DecimalField(_("请求金额"), max_digits=18, decimal_places=2, default=0)
+    recovered = models.DecimalField(_("挽回金额"), max_digits=18, decimal_places=2, default=0)
+    # Summed microseconds from receipt to agreement (average = this / agreements).
+    agreement_us = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("维权每日统计")
+        verbose_name_plural = _("维权每日统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path", "day", "kind", "status"], name="rights_dailyfigures_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.day} {self.kind} {self.status} {self.cases}"
+
+
 class Dispute(models.Model):
     """A labour dispute brought to a union mediating body (a street federation, an
     enterprise mediation committee or a district mediation guidance committee), from

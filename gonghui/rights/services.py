@@ -22,7 +22,7 @@ from gonghui.core.workflow import roles_at
 from gonghui.orgs import access
 from gonghui.orgs.choices import OrgKind, Role
 from gonghui.orgs.models import Enterprise, Org, StaffRole
-from gonghui.rights import clocks, validation
+from gonghui.rights import clocks, rollups, validation
 from gonghui.rights.choices import (
     PAYMENT_ORDER_KINDS,
     Channel,
@@ -266,6 +266,7 @@ def create_dispute(
         Claim.objects.bulk_create(
             [Claim(dispute=dispute, kind=k, amount=a) for k, a in data["claims"].items()]
         )
+        rollups.move(None, rollups.dispute_share(dispute))
         note = (
             _("口头申请，由%(who)s当场记录。") % {"who": actor.get_username()}
             if intake.channel == Channel.ORAL
@@ -388,9 +389,11 @@ def act(
         )
         tr = DISPUTE.check(dispute, action, actor)
         from_status = dispute.status
+        before = rollups.dispute_share(dispute)
         note, extra = handler(dispute, actor=actor, now=now, **data)
         dispute.status = tr.target or dispute.status
         dispute.save()
+        rollups.move(before, rollups.dispute_share(dispute))
         _event(
             dispute,
             action,

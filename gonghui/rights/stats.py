@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +18,7 @@ from gonghui.core import metrics
 from gonghui.core.workdays import SHANGHAI
 from gonghui.orgs import access
 from gonghui.orgs.models import Org
-from gonghui.rights.models import Dispute
+from gonghui.rights.models import DailyFigures
 
 
 def org_for_figures(principal, org_id: int | None) -> Org:
@@ -35,10 +35,26 @@ def _money(value) -> str:
     return f"{(value or Decimal('0')):.2f}"
 
 
-# One statement for both case types: at city scale the round trips, not the scans,
-# are most of the time (docs/benchmarks.md, rights).
+# The figures read the daily roll-up (rollups.py): the org's own rows of the period, one
+# exact lookup on the (path, day, ...) key whatever the size of the subtree.
 FIGURES_SQL = """
-SELECT d.n, d.agreements, d.referred, d.collective, d.claimed, d.recovered, d.days,
+SELECT coalesce(sum(cases) FILTER (WHERE kind = 'dispute'), 0),
+       coalesce(sum(agreements), 0),
+       coalesce(sum(referred), 0),
+       coalesce(sum(collective), 0),
+       sum(claimed),
+       sum(recovered) FILTER (WHERE kind = 'dispute'),
+       sum(agreement_us),
+       coalesce(sum(cases) FILTER (WHERE kind = 'aid'), 0),
+       sum(recovered) FILTER (WHERE kind = 'aid')
+FROM rights_dailyfigures
+WHERE path = %(path)s AND day >= %(start)s AND day <= %(end)s
+"""
+
+# The same figures counted from the cases themselves: the reference the roll-up is
+# tested against, and what the figures were before it.
+RECOUNT_SQL = """
+SELECT d.n, d.agreements, d.referred, d.collective, d.claimed, d.recovered, d.us,
        a.n, a.recovered
 FROM (
     SELECT count(*) AS n,
@@ -47,14 +63,14 @@ FROM (
            count(*) FILTER (WHERE collective) AS collective,
            sum(claimed_total) AS claimed,
            sum(recovered_total) AS recovered,
-           avg(extract(epoch FROM agreed_at - received_at)) FILTER (
-               WHERE agreed_at IS NOT NULL) AS days
+           sum(extract(epoch FROM agreed_at - received_at) * 1000000) FILTER (
+               WHERE agreed_at IS NOT NULL) AS us
     FROM rights_dispute
-    WHERE org_path LIKE %(path)s AND received_on >= %(start)s AND received_on <= %(end)s
+    WHERE org_path LIKE %(like)s AND received_on >= %(start)s AND received_on <= %(end)s
 ) d, (
     SELECT count(*) AS n, sum(recovered_total) AS recovered
     FROM rights_aidcase
-    WHERE org_path LIKE %(path)s AND received_at >= %(from)s AND received_at < %(until)s
+    WHERE org_path LIKE %(like)s AND received_at >= %(from)s AND received_at < %(until)s
 ) a
 """
 
@@ -63,24 +79,19 @@ def _like_prefix(path: str) -> str:
     return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-@metrics.register("rights.cases", _("维权案件"), kind=metrics.FIGURES, app="rights")
-def figures(org: Org, start: date, end: date) -> dict:
-    """Return the period's figures for ``org`` and its subtree (amounts as strings).
-
-    Legal-aid cases count by their local receipt day: a range on ``received_at`` itself,
-    so its index serves."""
-    params = {
-        "path": _like_prefix(org.path),
+def _params(org: Org, start: date, end: date) -> dict:
+    return {
+        "path": org.path,
+        "like": _like_prefix(org.path),
         "start": start,
         "end": end,
         "from": datetime.combine(start, time.min, tzinfo=SHANGHAI),
         "until": datetime.combine(end + timedelta(days=1), time.min, tzinfo=SHANGHAI),
     }
-    with connection.cursor() as cursor:
-        cursor.execute(FIGURES_SQL, params)
-        n, agreements, referred, collective, claimed, recovered, seconds, aid_n, aid_rec = (
-            cursor.fetchone()
-        )
+
+
+def _shape(row) -> dict:
+    n, agreements, referred, collective, claimed, recovered, us, aid_n, aid_rec = row
     total = (recovered or Decimal("0")) + (aid_rec or Decimal("0"))
     return {
         "disputes": n,
@@ -92,49 +103,70 @@ def figures(org: Org, start: date, end: date) -> dict:
         "recovered": _money(total),
         "recovered_mediation": _money(recovered),
         "recovered_legal_aid": _money(aid_rec),
-        "avg_days_to_agreement": round(float(seconds) / 86400, 1) if seconds else None,
+        "avg_days_to_agreement": round(float(us) / agreements / 86_400_000_000, 1)
+        if agreements and us
+        else None,
     }
+
+
+@metrics.register("rights.cases", _("维权案件"), kind=metrics.FIGURES, app="rights")
+def figures(org: Org, start: date, end: date) -> dict:
+    """Return the period's figures for ``org`` and its subtree (amounts as strings),
+    from the daily roll-up. Legal-aid cases count by their local receipt day."""
+    with connection.cursor() as cursor:
+        cursor.execute(FIGURES_SQL, _params(org, start, end))
+        return _shape(cursor.fetchone())
+
+
+def figures_from_cases(org: Org, start: date, end: date) -> dict:
+    """Return the same figures counted from the cases (slow at city scale)."""
+    with connection.cursor() as cursor:
+        cursor.execute(RECOUNT_SQL, _params(org, start, end))
+        return _shape(cursor.fetchone())
 
 
 def monthly(org: Org, start: date, end: date) -> list[dict]:
     """Return cases received and agreements per month (for the console chart)."""
     rows = (
-        Dispute.objects.filter(
-            org_path__startswith=org.path, received_on__gte=start, received_on__lte=end
+        DailyFigures.objects.filter(
+            path=org.path, kind=DailyFigures.Kind.DISPUTE, day__gte=start, day__lte=end
         )
-        .values("received_on__year", "received_on__month")
-        .annotate(
-            n=Count("id"),
-            agreements=Count("id", filter=Q(agreed_at__isnull=False)),
-            referred=Count("id", filter=~Q(referred_to="")),
-        )
-        .order_by("received_on__year", "received_on__month")
+        .values("day__year", "day__month")
+        .annotate(n=Sum("cases"), agreements=Sum("agreements"), referred=Sum("referred"))
+        .order_by("day__year", "day__month")
     )
     return [
         {
-            "month": f"{r['received_on__year']}-{r['received_on__month']:02d}",
+            "month": f"{r['day__year']}-{r['day__month']:02d}",
             "disputes": r["n"],
             "agreements": r["agreements"],
             "referred": r["referred"],
         }
         for r in rows
+        if r["n"]
     ]
 
 
 def by_child(org: Org, start: date, end: date) -> list[dict]:
     """Return cases and recovered amounts per direct child org (districts of the city)."""
     children = list(Org.objects.filter(parent=org).defer("boundary").order_by("path"))
-    out = []
-    for child in children:
-        agg = Dispute.objects.filter(
-            org_path__startswith=child.path, received_on__gte=start, received_on__lte=end
-        ).aggregate(n=Count("id"), recovered=Sum("recovered_total"))
-        if agg["n"]:
-            out.append(
-                {
-                    "org": child.display_name,
-                    "disputes": agg["n"],
-                    "recovered": _money(agg["recovered"]),
-                }
-            )
-    return out
+    sums = {
+        r["path"]: r
+        for r in DailyFigures.objects.filter(
+            path__in=[c.path for c in children],
+            kind=DailyFigures.Kind.DISPUTE,
+            day__gte=start,
+            day__lte=end,
+        )
+        .values("path")
+        .annotate(n=Sum("cases"), recovered=Sum("recovered"))
+    }
+    return [
+        {
+            "org": child.display_name,
+            "disputes": sums[child.path]["n"],
+            "recovered": _money(sums[child.path]["recovered"]),
+        }
+        for child in children
+        if sums.get(child.path, {}).get("n")
+    ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.disputes, name="disputes"),
     path("disputes/new/", views.intake, name="intake"),
     path("disputes/<int:pk>/", views.dispute, name="dispute"),
+    path("disputes/<int:pk>/claims/", views.edit_claims, name="claims"),
     path("disputes/<int:pk>/<str:document>.pdf", views.dispute_document, name="document"),
     path("disputes/<int:pk>/<str:action>/", views.dispute_step, name="dispute_step"),
     path("legal-aid/", views.aid_cases, name="aid_cases"),

@@ -16,7 +16,7 @@ from gonghui.core.errors import ServiceError
 from gonghui.core.workflow import roles_at
 from gonghui.orgs import access as org_access
 from gonghui.orgs.choices import OrgKind
-from gonghui.rights import access, documents, legal_aid, services, stats
+from gonghui.rights import access, claims, documents, legal_aid, services, stats
 from gonghui.rights.choices import (
     AidGroup,
     AidOutcome,
@@ -26,7 +26,7 @@ from gonghui.rights.choices import (
     DisputeStatus,
     ReferTo,
 )
-from gonghui.rights.workflow import AID, DISPUTE, OVERRIDERS, label
+from gonghui.rights.workflow import AID, DISPUTE, OPEN, OVERRIDERS, label
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -165,6 +165,7 @@ def _dispute_page(request, dispute, *, error: str = "", status: int = 200) -> Ht
             "outcomes": DisputeOutcome.choices,
             "refer_to": ReferTo.choices,
             "has_agreement": dispute.agreed_at is not None,
+            "claims_editable": dispute.status in OPEN and bool(steps),
             "offers_arbitration": documents.offers_arbitration(dispute),
             "offers_payment_order": documents.offers_payment_order(dispute),
             "today": timezone.localdate(),
@@ -382,4 +383,53 @@ def figures(request: HttpRequest) -> HttpResponse:
             .order_by("path")[:400],
             "section": "stats",
         },
+    )
+
+
+# --- claim items ----------------------------------------------------------------------------
+
+
+@login_required
+def edit_claims(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace a case's claim items before an agreement (the mediators of the body)."""
+    dispute = access.get_dispute_for(request.user, pk)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            claims.replace_claims(
+                dispute,
+                claims=_claims_from_post(request.POST),
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+                request=request,
+            )
+        except (ValidationError, ServiceError) as exc:
+            error, status = _message(exc), getattr(exc, "status", 422)
+        else:
+            return redirect("rights:dispute", pk)
+    elif dispute.status not in OPEN:
+        error, status = _("案件已达成协议或已结束，请求事项不能再修改。"), 409
+    current = {c.kind: c.amount for c in dispute.claims.all()}
+    rows = [
+        {
+            "kind": kind,
+            "label": label_,
+            "value": request.POST.get(f"claim_{kind}", "")
+            if request.method == "POST"
+            else (current.get(kind) or ""),
+        }
+        for kind, label_ in ClaimKind.choices
+    ]
+    return render(
+        request,
+        "rights/console/claims.html",
+        {
+            "d": dispute,
+            "rows": rows,
+            "locked": dispute.status not in OPEN,
+            "reason": request.POST.get("reason", ""),
+            "error": error,
+            "section": "disputes",
+        },
+        status=status,
     )

@@ -101,6 +101,7 @@ EVENT_LABELS = {
     "limitation_warning": _("仲裁时效即将届满（30日内）"),
     "intake": _("收到法律援助申请"),
     "conflict_override": _("利益冲突经审批后指派"),
+    "claims": _("修改请求事项"),
 }
 
 
