@@ -468,3 +468,15 @@ class HelpRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} → {self.lawyer_id}"
+
+
+# The legal health check's models live beside their code (rights/health/); imported here
+# so that Django registers them with the rights app.
+from gonghui.rights.health.models import (  # noqa: E402, F401
+    Checklist,
+    Finding,
+    FollowUp,
+    HealthAnswer,
+    HealthCheck,
+    HealthCheckEvent,
+)

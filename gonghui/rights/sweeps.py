@@ -8,3 +8,10 @@ def _clocks() -> int:
     from gonghui.rights.services import run_clocks
 
     return run_clocks()
+
+
+@register("rights.health_findings")
+def _health_findings() -> int:
+    from gonghui.rights.health.services import flag_overdue
+
+    return flag_overdue()

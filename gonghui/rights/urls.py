@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from gonghui.rights import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("legal-aid/<int:pk>/", views.aid_case, name="aid_case"),
     path("legal-aid/<int:pk>/<str:action>/", views.aid_step, name="aid_step"),
     path("stats/", views.figures, name="stats"),
+    path("health-checks/", include("gonghui.rights.health.urls")),
 ]
