@@ -19,6 +19,9 @@ from gonghui.orgs.choices import Role
 
 OPEN = frozenset({Status.RECEIVED, Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS})
 WORKING = frozenset({Status.ACCEPTED, Status.IN_PROGRESS})
+# The handling org's own handlers and dispatchers sign for, work on and return its
+# appeals; the same roles held higher up (a city dispatcher) do not. Admins above may.
+OWN = frozenset({Role.HANDLER, Role.DISPATCHER})
 
 _TRANSITIONS: list[Transition] = [
     _t(
@@ -45,6 +48,7 @@ _TRANSITIONS: list[Transition] = [
         {Role.HANDLER, Role.DISPATCHER, Role.ADMIN},
         "assigned",
         _("承办单位已签收"),
+        own=OWN,
     ),
     _t(
         "return",
@@ -54,6 +58,7 @@ _TRANSITIONS: list[Transition] = [
         "assigned",
         _("退回重新派单"),
         public=False,
+        own=OWN,
     ),
     _t(
         "contact",
@@ -62,6 +67,7 @@ _TRANSITIONS: list[Transition] = [
         {Role.HANDLER, Role.ADMIN},
         "assigned",
         _("已与您联系"),
+        own=OWN,
     ),
     _t(
         "resolve",
@@ -70,6 +76,7 @@ _TRANSITIONS: list[Transition] = [
         {Role.HANDLER, Role.ADMIN},
         "assigned",
         _("已办结"),
+        own=OWN,
     ),
     _t(
         "answer_directly",
@@ -87,6 +94,7 @@ _TRANSITIONS: list[Transition] = [
         "assigned",
         _("申请延期"),
         public=False,
+        own=OWN,
     ),
     _t(
         "extension/approve",

@@ -38,10 +38,12 @@ def set_role_lookup(fn: RoleLookup) -> None:
     _role_lookup = fn
 
 
-def roles_at(actor, org, *, strictly_above: bool = False) -> set[str]:
+def roles_at(actor, org, *, strictly_above: bool = False, here_only: bool = False) -> set[str]:
+    """Return the roles ``actor`` holds at ``org`` or above it (``strictly_above``: above
+    only; ``here_only``: at ``org`` itself only)."""
     if actor is None or org is None or _role_lookup is None:
         return set()
-    return set(_role_lookup(actor, org, strictly_above=strictly_above))
+    return set(_role_lookup(actor, org, strictly_above=strictly_above, here_only=here_only))
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ class Transition:
     label: Any
     public: bool = True  # shown on the worker's timeline
     above: bool = False  # the role must be held strictly above the ``where`` org (督办)
+    # Roles that count only when held at the ``where`` org itself (the owning org's own
+    # staff): a city dispatcher does not sign for a street's appeal; other roles (an
+    # admin) still count from above.
+    own: frozenset = frozenset()
 
 
 def t(
@@ -68,10 +74,19 @@ def t(
     *,
     public: bool = True,
     above: bool = False,
+    own: Iterable[str] = (),
 ) -> Transition:
     """Build a Transition from plain iterables (tables read better this way)."""
     return Transition(
-        action, frozenset(sources), target, frozenset(roles), where, label, public, above
+        action,
+        frozenset(sources),
+        target,
+        frozenset(roles),
+        where,
+        label,
+        public,
+        above,
+        frozenset(own),
     )
 
 
@@ -157,7 +172,7 @@ class Workflow:
                 str(self.messages.get("no_org") or _("该事项尚未明确承办单位，不能进行此操作。")),
                 code="invalid_transition",
             )
-        if not roles_at(actor, org, strictly_above=tr.above) & self.roles_for(case, tr):
+        if not self._held(actor, org, tr, {}) & self.roles_for(case, tr):
             raise Forbidden(
                 str(self.messages.get("forbidden") or _("您的岗位不能对该事项进行此操作。")),
                 code="forbidden_role",
@@ -175,16 +190,28 @@ class Workflow:
         """Return the staff steps ``actor`` may take on ``case`` now, in table order."""
         status = self.status_of(case)
         found = []
-        cache: dict[tuple[int, bool], set[str]] = {}
+        cache: dict[tuple, set[str]] = {}
         for tr in self.transitions:
             if status not in tr.sources or tr.where in (WORKER, SYSTEM):
                 continue
             org = self.org_for(case, tr)
             if org is None:
                 continue
-            key = (org.pk, tr.above)
-            if key not in cache:
-                cache[key] = roles_at(actor, org, strictly_above=tr.above)
-            if cache[key] & self.roles_for(case, tr):
+            if self._held(actor, org, tr, cache) & self.roles_for(case, tr):
                 found.append(tr)
         return found
+
+    @staticmethod
+    def _held(actor, org, tr: Transition, cache: dict) -> set[str]:
+        """Return the roles that count for ``tr`` at ``org``: held at or above it (or
+        strictly above), except ``tr.own`` roles, which count only at ``org`` itself."""
+        key = (org.pk, tr.above)
+        if key not in cache:
+            cache[key] = roles_at(actor, org, strictly_above=tr.above)
+        held = cache[key]
+        if not tr.own or not held & tr.own:
+            return held - tr.own
+        here_key = (org.pk, "here")
+        if here_key not in cache:
+            cache[here_key] = roles_at(actor, org, here_only=True)
+        return (held - tr.own) | (cache[here_key] & tr.own)

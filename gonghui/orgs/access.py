@@ -87,10 +87,14 @@ def roles_over(user, org: Org) -> set[str]:
     )
 
 
-def roles_at(user, org: Org, *, strictly_above: bool = False) -> set[str]:
+def roles_at(user, org: Org, *, strictly_above: bool = False, here_only: bool = False) -> set[str]:
     """Return the roles the user holds at ``org`` or above it (``strictly_above``: only
-    above it, as supervision from a higher union needs); the lookup ``core.workflow``
-    uses."""
+    above it, as supervision from a higher union needs; ``here_only``: only at ``org``
+    itself, the owning org's own staff); the lookup ``core.workflow`` uses."""
+    if here_only:
+        if not getattr(user, "is_authenticated", False):
+            return set()
+        return set(StaffRole.objects.filter(user=user, org=org).values_list("role", flat=True))
     if not strictly_above:
         return roles_over(user, org)
     if not getattr(user, "is_authenticated", False):

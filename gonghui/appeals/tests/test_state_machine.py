@@ -11,6 +11,8 @@ must change nothing, and after every step:
 - deadlines (and a handling org) are set exactly while the appeal is dispatched and not
   returned;
 - more than two returns only by a supervisor (or admin) of the handling org or above;
+- handlers' and dispatchers' steps on a dispatched appeal only by those of the handling
+  org itself (a city dispatcher does not sign for 望京's appeal);
 - at most two approved extensions, one pending at a time;
 - the roll-up equals a rebuild from scratch (checked at the end of each example).
 
@@ -92,7 +94,11 @@ class AppealMachine(RuleBasedStateMachine):
 
     # --- what the documented rules predict ---------------------------------------------
 
-    def roles_over(self, who: str, org: Org | None, *, strictly: bool = False) -> set[str]:
+    def roles_over(
+        self, who: str, org: Org | None, *, strictly: bool = False, own: frozenset = frozenset()
+    ) -> set[str]:
+        """Roles held at ``org`` or above (``strictly``: above only); ``own`` roles count
+        only when held at ``org`` itself (the handling org's own staff)."""
         if org is None:
             return set()
         return {
@@ -100,6 +106,7 @@ class AppealMachine(RuleBasedStateMachine):
             for role, code in STAFF[who]
             if org.path.startswith(self.orgs[code].path)
             and not (strictly and self.orgs[code].path == org.path)
+            and not (role in own and self.orgs[code].path != org.path)
         }
 
     def sees(self, who: str, appeal: Appeal) -> bool:
@@ -115,7 +122,7 @@ class AppealMachine(RuleBasedStateMachine):
         org = appeal.dispatcher_org if t.where == "dispatcher" else appeal.assigned_org
         if org is None:
             return "409:invalid_transition"
-        roles = self.roles_over(who, org, strictly=t.where == "above_assigned")
+        roles = self.roles_over(who, org, strictly=t.where == "above_assigned", own=t.own)
         allowed = set(t.roles)
         if action == "return" and appeal.return_count >= workflow.MAX_RETURNS:
             allowed |= {"supervisor", "admin"}
