@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from shapely.geometry import shape
 
 from gonghui.accounts.worker_session import current_worker, worker_required
 from gonghui.core.coords import gcj02_to_wgs84
@@ -22,6 +21,7 @@ from gonghui.orgs.geo import drawing_geometry
 from gonghui.orgs.models import Org
 from gonghui.stations import access, hours, services, sign
 from gonghui.stations.choices import Amenity, Group, Host, Kind, Status
+from gonghui.triage import places as triage_places
 
 # The big filter buttons of the find page: a worker's need -> the amenity it requires.
 NEEDS = [
@@ -43,23 +43,50 @@ def _labels(codes, choices) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _places_cached(version: str) -> list[dict]:
-    """Typed places: each district by name, and each street at its district's centre
-    (street boundaries are not in the shared data, so a street is as precise as its
-    district; documented in docs/stations.md)."""
+    """Typed places for the find page's suggestions and the streets on its map: each
+    district and each street at its own point where the gazetteer's point table has one
+    (``precise``), else at its district's centre. ``query`` is the text the API resolves
+    to exactly that place (the two 八里庄街道 are told apart by their district)."""
     places = []
-    centres = {}
-    for d in (
-        Org.objects.filter(kind=OrgKind.DISTRICT)
-        .exclude(boundary=None)
-        .only("id", "name", "short_name", "boundary")
+    districts = {}
+    for d in Org.objects.filter(kind=OrgKind.DISTRICT).only(
+        "id", "name", "short_name", "lat", "lng"
     ):
-        c = shape(d.boundary).representative_point()
-        centres[d.pk] = (round(c.y, 6), round(c.x, 6))
-        places.append({"name": d.display_name, "lat": c.y, "lng": c.x, "precise": True})
-    for s in Org.objects.filter(kind=OrgKind.STREET).only("id", "name", "parent_id"):
-        if s.parent_id in centres:
-            lat, lng = centres[s.parent_id]
-            places.append({"name": s.name, "lat": lat, "lng": lng, "precise": False})
+        if d.lat is None or d.lng is None:
+            continue
+        districts[d.pk] = d
+        places.append(
+            {
+                "name": d.display_name,
+                "kind": "district",
+                "district": d.display_name,
+                "query": d.display_name,
+                "lat": d.lat,
+                "lng": d.lng,
+                "precise": True,
+            }
+        )
+    for s in (
+        Org.objects.filter(kind=OrgKind.STREET)
+        .only("id", "name", "short_name", "parent_id", "lat", "lng")
+        .order_by("path")
+    ):
+        d = districts.get(s.parent_id)
+        if d is None:
+            continue
+        point = (s.lat, s.lng) if s.lat and s.lng else None
+        point = point or triage_places.point_of(d.display_name, s.display_name)
+        places.append(
+            {
+                "name": s.display_name,
+                "kind": "street",
+                "district": d.display_name,
+                "query": f"{d.display_name}{s.display_name}",
+                "lat": point[0] if point else d.lat,
+                "lng": point[1] if point else d.lng,
+                "precise": point is not None,
+            }
+        )
     return places
 
 
