@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.inputs import half_width
+
 
 class StaffLoginForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
@@ -22,6 +24,14 @@ class CodeForm(forms.Form):
         max_length=6,
         min_length=6,
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9０-９]{6}",
+            }
         ),
     )
+
+    def clean_code(self) -> str:
+        """Full-width digits from a Chinese keyboard count as digits."""
+        return half_width(self.cleaned_data["code"])

@@ -20,6 +20,7 @@ from gonghui.accounts.models import AccessToken, OrgApiKey, OtpChallenge, Worker
 from gonghui.core import audit, pii, throttle
 from gonghui.core.audit import client_ip
 from gonghui.core.errors import ServiceError, Throttled
+from gonghui.core.inputs import half_width
 from gonghui.core.locks import lock_for
 from gonghui.core.models import Notice
 from gonghui.core.sms import send_sms
@@ -257,7 +258,7 @@ def verify_otp(*, phone: str, code: str, request: HttpRequest | None = None) -> 
         raise ServiceError(
             _("验证码输错次数过多，请重新获取。"), code="otp_too_many_tries", status=429
         )
-    code = (code or "").strip()
+    code = half_width(code).strip()  # full-width digits from a Chinese keyboard
     if not hmac.compare_digest(challenge.code_hash, _code_hash(phone_hash, code)):
         left = OTP_MAX_TRIES - challenge.attempts - 1
         if left <= 0:

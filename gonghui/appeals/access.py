@@ -2,11 +2,12 @@
 org lies in their subtree; anything else is 404, never 403 (no leaks). Which steps a
 person may take on a visible appeal is the workflow's (``workflow.WORKFLOW``)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from gonghui.appeals.models import Appeal
+from gonghui.core import pii
 from gonghui.core.errors import Forbidden
 from gonghui.orgs import access
 
@@ -42,3 +43,11 @@ def get_appeal_for(principal, pk, *, write: bool = False) -> Appeal:
 def access_appeal(principal, pk) -> Appeal:
     """The name the first apps used; ``get_appeal_for`` without ``write``."""
     return get_appeal_for(principal, pk)
+
+
+def worker_appeals(worker) -> QuerySet[Appeal]:
+    """The appeals a signed-in worker owns: filed by them, or logged for their phone by the
+    hotline or an intake (signing in by SMS code proved the phone is theirs)."""
+    return Appeal.objects.filter(
+        Q(worker=worker) | Q(phone_hash=pii.digest(pii.PHONE, worker.phone))
+    )

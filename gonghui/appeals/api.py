@@ -15,6 +15,7 @@ from pydantic import Field
 from gonghui.accounts.auth import OrgApiKey, WorkerBearer, staff_user_auth
 from gonghui.accounts.models import AccessToken, Worker
 from gonghui.accounts.services import resolve_token
+from gonghui.appeals import access as appeal_access
 from gonghui.appeals import metrics, services, tracking, workflow
 from gonghui.appeals.choices import Category, Channel, Kind, Satisfaction, Status, Urgency
 from gonghui.appeals.models import Appeal
@@ -214,7 +215,9 @@ def evaluate(request, payload: EvaluateIn):
     worker = _bearer_worker(request)
     appeal = None
     if worker is not None:
-        appeal = Appeal.objects.filter(ticket_no=payload.ticket_no.strip(), worker=worker).first()
+        appeal = (
+            appeal_access.worker_appeals(worker).filter(ticket_no=payload.ticket_no.strip()).first()
+        )
     if appeal is None:
         appeal = _tracked(request, payload.ticket_no, payload.phone_last4 or "")
     appeal = services.evaluate(

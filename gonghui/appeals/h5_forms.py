@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.appeals.choices import Category, Kind, Satisfaction
 from gonghui.appeals.services import Intake
+from gonghui.core.inputs import half_width
 
 UNSURE = ""
 
@@ -99,12 +100,16 @@ class TrackForm(forms.Form):
     )
     phone_last4 = forms.RegexField(
         label=_("手机号后4位"),
-        regex=r"^\d{4}$",
+        regex=r"^[0-9０-９]{4}$",
         error_messages={
             "required": _("请填写手机号的后4位数字。"),
             "invalid": _("请填写手机号的后4位数字。"),
         },
     )
+
+    def clean_phone_last4(self) -> str:
+        """Full-width digits from a Chinese keyboard count as digits."""
+        return half_width(self.cleaned_data["phone_last4"])
 
 
 class EvaluateForm(forms.Form):

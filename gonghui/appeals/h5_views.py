@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.accounts.models import Worker
 from gonghui.accounts.worker_session import SESSION_KEY, current_worker, worker_required
-from gonghui.appeals import deadlines, duplicates, tracking, workflow
+from gonghui.appeals import access, deadlines, duplicates, tracking, workflow
 from gonghui.appeals import services as appeals
 from gonghui.appeals.attachments import MAX_FILES
 from gonghui.appeals.choices import Status
@@ -219,10 +219,25 @@ def _tracked_appeals():
     return Appeal.objects.select_related("assigned_org", "merged_into")
 
 
+def _own_ticket(worker: Worker | None, ticket_no: str) -> Appeal | None:
+    """The signed-in worker's own appeal with this ticket number, if it is theirs."""
+    ticket_no = (ticket_no or "").strip()[:30]
+    if worker is None or not ticket_no:
+        return None
+    return access.worker_appeals(worker).filter(ticket_no=ticket_no).first()
+
+
 def track(request: HttpRequest) -> HttpResponse:
-    """查询办理进度 by ticket number and the last 4 digits of the phone, throttled per IP."""
+    """查询办理进度 by ticket number and the last 4 digits of the phone, throttled per IP.
+
+    A signed-in worker is not asked for the digits of their own phone again: their own
+    tickets (filed by them or logged for their phone) open straight away."""
     error = ""
+    worker = current_worker(request)
     if request.method == "POST":
+        own = _own_ticket(worker, request.POST.get("ticket_no", ""))
+        if own is not None:
+            return redirect("appeals_h5:my_appeal", ticket_no=own.ticket_no)
         form = TrackForm(request.POST)
         if form.is_valid():
             try:
@@ -246,11 +261,14 @@ def track(request: HttpRequest) -> HttpResponse:
         else:
             error = first_error(form)
     else:
+        own = _own_ticket(worker, request.GET.get("ticket_no", ""))
+        if own is not None:
+            return redirect("appeals_h5:my_appeal", ticket_no=own.ticket_no)
         form = TrackForm(initial={"ticket_no": request.GET.get("ticket_no", "").strip()[:30]})
     return render(
         request,
         "appeals/h5/track.html",
-        {"form": form, "error": error, "worker": current_worker(request)},
+        {"form": form, "error": error, "worker": worker},
     )
 
 
@@ -264,9 +282,8 @@ def track_evaluate(request: HttpRequest) -> HttpResponse:
     ticket_no = request.POST.get("ticket_no", "").strip()[:30]
     phone_last4 = request.POST.get("phone_last4", "").strip()[:4]
     worker = current_worker(request)
-    appeal = (
-        _tracked_appeals().filter(ticket_no=ticket_no, worker=worker).first() if worker else None
-    )
+    own = _own_ticket(worker, ticket_no)
+    appeal = _tracked_appeals().get(pk=own.pk) if own is not None else None
     owner = appeal is not None
     if appeal is None:
         # Anyone but the owner presents the same proof as for tracking, under the same
@@ -321,13 +338,17 @@ def track_evaluate(request: HttpRequest) -> HttpResponse:
 
 @worker_required
 def my_appeals(request: HttpRequest, worker: Worker) -> HttpResponse:
-    """我的诉求: the worker's own appeals, newest first."""
-    appeals_qs = Appeal.objects.filter(worker=worker).order_by("-created_at", "-id")
+    """我的诉求: the worker's own appeals, newest first, with those the hotline logged for
+    their phone."""
+    appeals_qs = access.worker_appeals(worker).order_by("-created_at", "-id")
     page = Paginator(appeals_qs, 20).get_page(request.GET.get("page"))
     return render(request, "appeals/h5/my_appeals.html", {"page": page})
 
 
 @worker_required
 def my_appeal(request: HttpRequest, worker: Worker, ticket_no: str) -> HttpResponse:
-    appeal = get_object_or_404(_tracked_appeals(), ticket_no=ticket_no, worker=worker)
+    appeal = get_object_or_404(
+        _tracked_appeals().filter(pk__in=access.worker_appeals(worker).values("pk")),
+        ticket_no=ticket_no,
+    )
     return _status_page(request, appeal, owner=True)

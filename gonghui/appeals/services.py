@@ -28,6 +28,7 @@ from gonghui.appeals.models import Appeal, AppealEvent, CallbackTask, Extension
 from gonghui.core import audit
 from gonghui.core.errors import Conflict, UnknownAction
 from gonghui.core.errors import Forbidden as Forbidden  # re-exported: callers catch it here
+from gonghui.core.inputs import half_width
 from gonghui.core.models import Notice
 from gonghui.core.outbox import queue_sms
 from gonghui.orgs import access
@@ -521,7 +522,7 @@ def evaluate(
 def find_for_tracking(ticket_no: str, phone_last4: str) -> Appeal | None:
     """Return the appeal only if ticket number and the phone's last 4 digits both match."""
     ticket_no = (ticket_no or "").strip()
-    last4 = (phone_last4 or "").strip()
+    last4 = half_width(phone_last4 or "").strip()
     if len(last4) != 4 or not last4.isdigit():
         return None
     appeal = Appeal.objects.filter(ticket_no=ticket_no).first()

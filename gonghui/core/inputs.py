@@ -9,6 +9,7 @@ is refused rather than silently changed.
 """
 
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from django.db import models
@@ -37,6 +38,13 @@ YEAR_MAX = 2199
 def year_in_range(year: int) -> bool:
     """Return whether ``year`` lies in the range of dates the system accepts."""
     return YEAR_MIN <= year <= YEAR_MAX
+
+
+def half_width(value: str) -> str:
+    """Return ``value`` with full-width forms (``１３８``, ``＋``, the ideographic space) as
+    their ASCII letters and digits: what a Chinese keyboard in full-width mode types into a
+    phone, code or ID field. For number-like fields only; free text keeps its forms."""
+    return unicodedata.normalize("NFKC", value or "")
 
 
 class InvalidText(ServiceError):

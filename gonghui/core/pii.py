@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from gonghui.core.inputs import half_width
+
 PHONE = "phone"
 ID_NUMBER = "id_number"
 KINDS = (PHONE, ID_NUMBER)
@@ -59,8 +61,10 @@ _MOBILE_SHAPE = re.compile(r"(?:\+?86|0086)?1\d{10}")
 
 
 def normalize_phone(value: str) -> str:
-    """Return an 11-digit mainland mobile number or raise ValidationError."""
-    text = re.sub(r"[\s\-().]", "", value or "")
+    """Return an 11-digit mainland mobile number or raise ValidationError.
+
+    Full-width digits (``１３８…`` from a Chinese keyboard) are read as digits."""
+    text = re.sub(r"[\s\-().]", "", half_width(value))
     parsed = None
     if _MOBILE_SHAPE.fullmatch(text):
         try:
@@ -82,7 +86,7 @@ def normalize_phone(value: str) -> str:
 def normalize_id_number(value: str) -> str:
     """Return an 18-character resident ID number or raise ValidationError."""
     try:
-        return ric.validate((value or "").strip().upper())
+        return ric.validate(half_width(value).strip().upper())
     except StdnumError as exc:
         raise ValidationError(
             _("身份证号码无效，请核对18位号码（最后一位可能是X）。"), code="invalid_id_number"

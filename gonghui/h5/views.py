@@ -39,6 +39,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
     phone_form = PhoneForm(request.POST or None)
     code_form = None
+    resend_wait = 0  # seconds until 重新获取验证码 may be tapped, counted down on the page
     if request.method == "POST" and "code" in request.POST:
         code_form = CodeForm(request.POST)
         if code_form.is_valid():
@@ -61,12 +62,20 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             error = _message(exc)
             if getattr(exc, "code", "") == "otp_resend_too_soon":
                 code_form = CodeForm(initial={"phone": phone_form.cleaned_data["phone"]})
+                resend_wait = int(getattr(exc, "retry_after", 0) or 0)
         else:
             code_form = CodeForm(initial={"phone": phone_form.cleaned_data["phone"]})
+            resend_wait = int(services.OTP_RESEND_AFTER.total_seconds())
     return render(
         request,
         "h5/sign_in.html",
-        {"phone_form": phone_form, "code_form": code_form, "error": error, "next": next_url},
+        {
+            "phone_form": phone_form,
+            "code_form": code_form,
+            "error": error,
+            "next": next_url,
+            "resend_wait": resend_wait,
+        },
     )
 
 

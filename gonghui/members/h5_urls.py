@@ -4,6 +4,7 @@ from gonghui.members import h5_views
 
 app_name = "members_h5"
 urlpatterns = [
+    path("", h5_views.me, name="home"),
     path("join/", h5_views.join, name="join"),
     path("me/", h5_views.me, name="me"),
     path("me/withdraw/", h5_views.withdraw, name="withdraw"),

@@ -12,10 +12,9 @@ from django.views.decorators.http import require_POST
 
 from gonghui.accounts.models import Worker
 from gonghui.accounts.worker_session import worker_required
-from gonghui.core import audit, pii
+from gonghui.core import audit, dates, pii
 from gonghui.core.errors import ServiceError
 from gonghui.core.errors import error_message as _message
-from gonghui.core.workdays import SHANGHAI
 from gonghui.members import api as members_api
 from gonghui.members import services
 from gonghui.members.choices import ApplicationStatus, MemberStatus
@@ -77,19 +76,26 @@ STATUS_HELP = {
 
 @worker_required
 def me(request: HttpRequest, worker: Worker) -> HttpResponse:
-    """我的会员: the membership state, periods, a pending transfer, links to card and transfer."""
+    """我的会员 (also ``/h5/members/``, the member's home): the membership state, periods,
+    a pending transfer, links to card and transfer."""
     state = members_api.me_payload(worker)
+    return render(
+        request,
+        "members/h5/me.html",
+        {"state": state, "help_text": _status_help(state), "worker": worker},
+    )
+
+
+def _status_help(state: dict) -> str:
+    """The membership state in one plain sentence (who reviews, by when, why refused)."""
     app = state.get("application") or {}
     org = (state.get("union") or app.get("union") or {}).get("name", "")
     due = app.get("due_at")
-    help_text = STATUS_HELP[state["status"]] % {
+    return STATUS_HELP[state["status"]] % {
         "org": (app.get("union") or {}).get("name", org) if state["status"] == "pending" else org,
-        "due": due.astimezone(SHANGHAI).strftime("%Y-%m-%d") if due else "",
+        "due": dates.spoken_day(due) if due else "",
         "reason": app.get("reason", ""),
     }
-    return render(
-        request, "members/h5/me.html", {"state": state, "help_text": help_text, "worker": worker}
-    )
 
 
 @require_POST
@@ -118,10 +124,18 @@ def verify_url(request: HttpRequest, member: Member) -> str:
 
 @worker_required
 def card(request: HttpRequest, worker: Worker) -> HttpResponse:
-    """电子会员卡: name, member number, union, and a QR code staff scan to check it."""
+    """电子会员卡: name, member number, union, and a QR code staff scan to check it.
+
+    Without an active membership the page says what the card waits for (an application
+    under review, a lapse, none yet) instead of sending the worker elsewhere unexplained."""
     member = services.member_of_worker(worker)
     if member is None or member.status != MemberStatus.ACTIVE:
-        return redirect("members_h5:me")
+        state = members_api.me_payload(worker)
+        return render(
+            request,
+            "members/h5/card_pending.html",
+            {"state": state, "help_text": _status_help(state)},
+        )
     url = verify_url(request, member)
     qr = segno.make(url, error="m").svg_inline(scale=5, dark="#1b1f24", border=2)
     return render(

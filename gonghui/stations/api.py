@@ -17,6 +17,7 @@ from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core import throttle
 from gonghui.core.audit import client_ip
 from gonghui.core.coords import gcj02_to_wgs84, to_gcj02
+from gonghui.core.errors import ServiceError
 from gonghui.core.inputs import choice, choice_out
 from gonghui.orgs.geo import CRS_CHOICES, validate_point
 from gonghui.orgs.schemas import OrgRef
@@ -24,6 +25,7 @@ from gonghui.stations import access, hours, services
 from gonghui.stations.choices import AMENITY_BITS, Amenity, Group, Host, Kind, Status
 from gonghui.stations.index import index
 from gonghui.stations.models import Position, PositionChange
+from gonghui.triage import places
 
 router = Router(tags=["stations"])
 KIND_VALUES = list(Kind.values)  # the index's kind codes are positions in this list
@@ -82,8 +84,10 @@ Crs = Literal[CRS_CHOICES]
 
 
 class NearbyQuery(Schema):
-    lat: float
-    lng: float
+    # A point, or a typed place (a district, street or landmark: 望京, 望京街道, 国贸).
+    lat: float | None = None
+    lng: float | None = None
+    place: str | None = Field(None, max_length=40)
     crs: Crs = "wgs84"
     amenity: list[choice(Amenity)] = Field(default_factory=list)
     kind: list[choice(Kind)] = Field(default_factory=list)
@@ -110,9 +114,20 @@ class NearbyHit(Schema):
     stars: int
 
 
+class OriginOut(Schema):
+    name: str
+    kind: Literal["point", "district", "street", "landmark"]
+    district: str = ""
+    # False when the place has no point of its own and its district's centre stands in.
+    precise: bool
+    lat: float
+    lng: float
+
+
 class NearbyOut(Schema):
     crs: str
     at: datetime
+    origin: OriginOut
     origin_gcj02: list[float]
     origin_wgs84: list[float]
     results: list[NearbyHit]
@@ -129,6 +144,7 @@ def nearby_results(
     at=None,
     radius_m=5000,
     limit=10,
+    origin: dict | None = None,
 ) -> dict:
     """Search the index and answer with distance, hours and the point in ``crs``."""
     if crs not in CRS_CHOICES:
@@ -177,26 +193,83 @@ def nearby_results(
     return {
         "crs": crs,
         "at": when,
+        "origin": origin or {"name": "", "kind": "point", "precise": True},
         "origin_gcj02": [round(g_lat, 6), round(g_lng, 6)],
         "origin_wgs84": list(point_out(g_lat, g_lng, "wgs84")),
         "results": results,
     }
 
 
+def place_origin(typed: str) -> dict:
+    """Resolve a typed place to its own point (GCJ-02) through the gazetteer; 422
+    ``unknown_place`` or ``ambiguous_place`` (with the candidates to choose from)."""
+    found = places.resolve(typed)
+    if not found:
+        raise ServiceError(
+            _("没有找到“%(place)s”，请输入区、街道（乡镇）或常用地名，例如：望京。")
+            % {"place": typed[:40]},
+            code="unknown_place",
+            status=422,
+        )
+    if len(found) > 1:
+        raise ServiceError(
+            _("“%(place)s”有不止一处，请选择：%(names)s。")
+            % {"place": typed[:40], "names": "、".join(f"{o.district}{o.name}" for o in found)},
+            code="ambiguous_place",
+            status=422,
+            fields={
+                "candidates": [
+                    {"name": o.name, "kind": o.kind, "district": o.district, "query": o.query}
+                    for o in found
+                ]
+            },
+        )
+    o = found[0]
+    return {
+        "name": o.name,
+        "kind": o.kind,
+        "district": o.district,
+        "precise": o.precise,
+        "lat": o.lat,
+        "lng": o.lng,
+    }
+
+
 @router.get("/nearby", response=NearbyOut, auth=None, summary="Nearest stations", exclude_none=True)
 def nearby(request, q: Query[NearbyQuery]):
+    """Nearest stations to a point (``lat``, ``lng`` in ``crs``) or to a typed ``place``."""
     throttle_nearby(request)
-    return nearby_results(
-        lat=q.lat,
-        lng=q.lng,
-        crs=q.crs,
+    lat, lng, crs, origin = q.lat, q.lng, q.crs, None
+    if q.place and q.place.strip():
+        origin = place_origin(q.place.strip())
+        lat, lng, crs = origin["lat"], origin["lng"], "gcj02"
+        # The origin is answered in the crs the client asked for, like the results.
+        origin["lat"], origin["lng"] = point_out(lat, lng, q.crs)
+    elif lat is None or lng is None:
+        raise ServiceError(
+            _("请给出位置（lat 和 lng）或地名（place）。"),
+            code="point_or_place_required",
+            status=422,
+        )
+    else:
+        origin = {"name": "", "kind": "point", "precise": True, "lat": lat, "lng": lng}
+    answer = nearby_results(
+        lat=lat,
+        lng=lng,
+        crs=crs,
         amenities=q.amenity,
         kinds=q.kind,
         open_now=q.open_now,
         at=q.at,
         radius_m=q.radius_m,
         limit=q.limit,
+        origin=origin,
     )
+    if crs != q.crs:  # a place is searched from its GCJ-02 point; answer in the asked crs
+        answer["crs"] = q.crs
+        for r in answer["results"]:
+            r["lat"], r["lng"] = (r["gcj02"] if q.crs == "gcj02" else r["wgs84"])[:2]
+    return answer
 
 
 class PointOut(Schema):

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from shapely.geometry import shape
 
 from gonghui.accounts.worker_session import current_worker, worker_required
 from gonghui.core.coords import gcj02_to_wgs84
@@ -22,6 +21,7 @@ from gonghui.orgs.geo import drawing_geometry
 from gonghui.orgs.models import Org
 from gonghui.stations import access, hours, services, sign
 from gonghui.stations.choices import Amenity, Group, Host, Kind, Status
+from gonghui.triage import places as triage_places
 
 # The big filter buttons of the find page: a worker's need -> the amenity it requires.
 NEEDS = [
@@ -43,23 +43,50 @@ def _labels(codes, choices) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _places_cached(version: str) -> list[dict]:
-    """Typed places: each district by name, and each street at its district's centre
-    (street boundaries are not in the shared data, so a street is as precise as its
-    district; documented in docs/stations.md)."""
+    """Typed places for the find page's suggestions and the streets on its map: each
+    district and each street at its own point where the gazetteer's point table has one
+    (``precise``), else at its district's centre. ``query`` is the text the API resolves
+    to exactly that place (the two 八里庄街道 are told apart by their district)."""
     places = []
-    centres = {}
-    for d in (
-        Org.objects.filter(kind=OrgKind.DISTRICT)
-        .exclude(boundary=None)
-        .only("id", "name", "short_name", "boundary")
+    districts = {}
+    for d in Org.objects.filter(kind=OrgKind.DISTRICT).only(
+        "id", "name", "short_name", "lat", "lng"
     ):
-        c = shape(d.boundary).representative_point()
-        centres[d.pk] = (round(c.y, 6), round(c.x, 6))
-        places.append({"name": d.display_name, "lat": c.y, "lng": c.x, "precise": True})
-    for s in Org.objects.filter(kind=OrgKind.STREET).only("id", "name", "parent_id"):
-        if s.parent_id in centres:
-            lat, lng = centres[s.parent_id]
-            places.append({"name": s.name, "lat": lat, "lng": lng, "precise": False})
+        if d.lat is None or d.lng is None:
+            continue
+        districts[d.pk] = d
+        places.append(
+            {
+                "name": d.display_name,
+                "kind": "district",
+                "district": d.display_name,
+                "query": d.display_name,
+                "lat": d.lat,
+                "lng": d.lng,
+                "precise": True,
+            }
+        )
+    for s in (
+        Org.objects.filter(kind=OrgKind.STREET)
+        .only("id", "name", "short_name", "parent_id", "lat", "lng")
+        .order_by("path")
+    ):
+        d = districts.get(s.parent_id)
+        if d is None:
+            continue
+        point = (s.lat, s.lng) if s.lat and s.lng else None
+        point = point or triage_places.point_of(d.display_name, s.display_name)
+        places.append(
+            {
+                "name": s.display_name,
+                "kind": "street",
+                "district": d.display_name,
+                "query": f"{d.display_name}{s.display_name}",
+                "lat": point[0] if point else d.lat,
+                "lng": point[1] if point else d.lng,
+                "precise": point is not None,
+            }
+        )
     return places
 
 
@@ -156,55 +183,96 @@ def _device(request: HttpRequest) -> tuple[str, bool]:
     return services.new_device_id(), True
 
 
+def _htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _rating_context(position, worker) -> dict:
+    avg, count = services.average_rating(position)
+    return {
+        "position": position,
+        "worker": worker,
+        "average": avg,
+        "rating_count": count,
+        "my_rating": position.ratings.filter(worker=worker).first() if worker else None,
+    }
+
+
+def _amenity_choices(position) -> list[tuple[str, str]]:
+    return [(a, str(Amenity(a).label)) for a in position.amenities]
+
+
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A position's public page (the QR on its sign leads here): signage, check-in, rating."""
+    """A position's public page (the QR on its sign leads here): signage, check-in, rating.
+
+    打卡 and 提交评价 answer in the card the worker tapped (an htmx swap of that card);
+    without script the page comes back at that card (``#checkin``, ``#rate``)."""
     position = access.get_public_position(pk)
     device, new_device = _device(request)
     worker = current_worker(request)
     error = notice = None
     status = 200
+    used: list[str] = []
     if request.method == "POST":
+        used = request.POST.getlist("used")
         try:
             services.check_in(
                 position,
                 device=request.COOKIES.get(services.DEVICE_COOKIE, ""),
-                used=request.POST.getlist("used"),
+                used=used,
                 worker=worker,
                 ip=request.META.get("REMOTE_ADDR"),
             )
-            return redirect(reverse("stations_h5:detail", args=[pk]) + "?done=checkin")
         except (ServiceError, ValidationError) as exc:
             error = error_message(exc)
-            status = getattr(exc, "status", 422)
+            # htmx swaps only a 2xx answer: the refusal is shown in place all the same.
+            status = 200 if _htmx(request) else getattr(exc, "status", 422)
+        else:
+            if not _htmx(request):
+                return redirect(reverse("stations_h5:detail", args=[pk]) + "?done=checkin#checkin")
+            notice, used = _("已记录，感谢使用！欢迎给这个驿站打个分。"), []
+        if _htmx(request):
+            response = render(
+                request,
+                "stations/h5/_checkin.html",
+                {
+                    "position": position,
+                    "amenity_choices": _amenity_choices(position),
+                    "checkin_notice": notice,
+                    "checkin_error": error,
+                    "used": used,
+                },
+                status=status,
+            )
+            return _with_device(request, response, device, new_device)
     if request.GET.get("done") == "checkin":
         notice = _("已记录，感谢使用！欢迎给这个驿站打个分。")
-    elif request.GET.get("done") == "rated":
-        notice = _("评价已提交，谢谢！")
+    rate_notice = _("评价已提交，谢谢！") if request.GET.get("done") == "rated" else None
     ans = hours.answer_for(position)
-    avg, count = services.average_rating(position)
-    my_rating = position.ratings.filter(worker=worker).first() if worker else None
     response = render(
         request,
         "stations/h5/detail.html",
         {
-            "position": position,
+            **_rating_context(position, worker),
             "sign": signage(position),
             "answer": ans,
             "suspended": position.status == Status.SUSPENDED,
             "nav": navigate_links(position),
-            "amenity_choices": [(a, str(Amenity(a).label)) for a in position.amenities],
-            "worker": worker,
-            "error": error,
-            "notice": notice,
-            "average": avg,
-            "rating_count": count,
-            "my_rating": my_rating,
+            "amenity_choices": _amenity_choices(position),
+            "checkin_error": error,
+            "checkin_notice": notice,
+            "rate_notice": rate_notice,
+            "used": used,
             "photos": position.photos.all()[:6],
         },
         status=status,
     )
-    if new_device:
+    return _with_device(request, response, device, new_device)
+
+
+def _with_device(request, response: HttpResponse, device: str, new: bool) -> HttpResponse:
+    if new:
         response.set_cookie(
             services.DEVICE_COOKIE,
             device,
@@ -219,6 +287,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @worker_required
 def rate(request: HttpRequest, worker, pk: int) -> HttpResponse:
+    """提交评价: answered in the rating card (htmx), else back at the card."""
     position = access.get_public_position(pk)
     try:
         services.rate(
@@ -228,9 +297,20 @@ def rate(request: HttpRequest, worker, pk: int) -> HttpResponse:
             comment=request.POST.get("comment", ""),
         )
     except (ServiceError, ValidationError) as exc:
-        response = detail_error(request, position, exc)
-        return response
-    return redirect(reverse("stations_h5:detail", args=[pk]) + "?done=rated")
+        if _htmx(request):
+            return render(
+                request,
+                "stations/h5/_rate.html",
+                {**_rating_context(position, worker), "rate_error": error_message(exc)},
+            )
+        return detail_error(request, position, exc)
+    if _htmx(request):
+        return render(
+            request,
+            "stations/h5/_rate.html",
+            {**_rating_context(position, worker), "rate_notice": _("评价已提交，谢谢！")},
+        )
+    return redirect(reverse("stations_h5:detail", args=[pk]) + "?done=rated#rate")
 
 
 def detail_error(request, position, exc) -> HttpResponse:

@@ -6,8 +6,11 @@ reported as ambiguous, never guessed; a name of two streets of one district give
 the district only.
 """
 
+import csv
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import ahocorasick
 from django.db.models.signals import post_delete, post_save
@@ -186,3 +189,99 @@ def find(text: str) -> Place:
         return Place(None, None, sorted(set(ambiguous)))
     place = best[1]
     return Place(place.district, place.street, sorted(set(ambiguous)), place.mention)
+
+
+# --- typed places to points (找驿站) -------------------------------------------------------------
+
+POINTS_FILE = Path(__file__).parent / "data" / "place_points.csv"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A typed place resolved to a point (GCJ-02): ``precise`` when the point is the
+    place's own, False when a street without a point stands at its district's centre."""
+
+    name: str
+    kind: str  # district, street, landmark
+    district: str
+    precise: bool
+    lat: float
+    lng: float
+
+    @property
+    def query(self) -> str:
+        """The text that resolves to exactly this place again (district first)."""
+        return self.name if self.kind == "district" else f"{self.district}{self.name}"
+
+
+@cache
+def _points() -> dict[tuple[str, str], tuple[float, float]]:
+    """(district short name, place name) -> (lat, lng) from ``data/place_points.csv``."""
+    with open(POINTS_FILE, encoding="utf-8") as fh:
+        return {
+            (row["district"], row["name"]): (float(row["lat"]), float(row["lng"]))
+            for row in csv.DictReader(fh)
+        }
+
+
+def point_of(district: str, name: str) -> tuple[float, float] | None:
+    """The (lat, lng) the point table holds for a street or landmark of ``district``."""
+    return _points().get((district, name))
+
+
+def _split_district(text: str, districts: list[Org]) -> tuple[Org | None, str]:
+    """ "朝阳区八里庄街道" -> (朝阳区, "八里庄街道"); a text without a district prefix as is."""
+    for d in sorted(districts, key=lambda d: -len(d.display_name)):
+        for prefix in {d.display_name, d.display_name.removesuffix("区")}:
+            if len(prefix) >= 2 and text.startswith(prefix) and len(text) > len(prefix):
+                return d, text[len(prefix) :]
+    return None, text
+
+
+def resolve(typed: str) -> list[Origin]:
+    """Return every place ``typed`` may name, each at its own point: none (unknown), one,
+    or several (八里庄 lies in 朝阳 and 海淀; "朝阳八里庄" picks one)."""
+    text = re.sub(r"\s+", "", typed or "")
+    if len(text) < 2:
+        return []
+    districts = list(
+        Org.objects.filter(kind=OrgKind.DISTRICT).only("id", "name", "short_name", "lat", "lng")
+    )
+    by_pk = {d.pk: d for d in districts}
+    within, rest = _split_district(text, districts)
+    options = _get().entries.get(rest) or _get().entries.get(text) or []
+    if within is not None and rest in _get().entries:
+        options = [o for o in _get().entries[rest] if o[0][0] == within.pk]
+    streets = {
+        s.pk: s
+        for s in Org.objects.filter(pk__in=[s[0] for _d, s in options if s]).only(
+            "id", "short_name", "lat", "lng"
+        )
+    }
+    found: list[Origin] = []
+    name = rest if within is not None and rest in _get().entries else text
+    for (district_pk, _dn), street in options:
+        district = by_pk.get(district_pk)
+        if district is None:
+            continue
+        dname = district.display_name
+        if name in ALIASES:
+            point = _points().get((dname, name))
+            kind = "landmark"
+            label = name
+        elif street is not None:
+            org = streets.get(street[0])
+            label = org.short_name if org else street[1]
+            point = (org.lat, org.lng) if org and org.lat and org.lng else None
+            point = point or _points().get((dname, label))
+            kind = "street"
+        else:
+            point = (district.lat, district.lng) if district.lat and district.lng else None
+            kind, label = "district", dname
+        precise = point is not None
+        if point is None:
+            if not (district.lat and district.lng):
+                continue
+            point = (district.lat, district.lng)
+        found.append(Origin(label, kind, dname, precise, round(point[0], 6), round(point[1], 6)))
+    return found

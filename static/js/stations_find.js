@@ -9,19 +9,29 @@ document.addEventListener("DOMContentLoaded", () => {
   const mapEl = document.getElementById("station-map");
   const openNow = document.getElementById("open-now");
   const wanted = new Set();
-  let origin = null; // {lat, lng, crs, approx}
+  let origin = null; // {lat, lng, crs} from the phone, or {place} typed
   let chart = null;
   let mapReady = null;
 
   const fmt = (template, values) => template.replace(/\{(\w+)\}/g, (_m, k) => values[k]);
   const distance = (m) => (m < 1000 ? fmt(texts.meters, { n: m }) : fmt(texts.km, { n: (m / 1000).toFixed(1) }));
+  // "今天 22:00", "明天 08:00", "周三 09:00": as people say it, in Beijing time.
+  const weekdays = texts.weekdays.split(",");
+  const shanghai = (d) => new Date(d.getTime() + (d.getTimezoneOffset() + 480) * 60000);
   const clock = (iso) => {
-    const d = new Date(iso);
     const two = (n) => String(n).padStart(2, "0");
-    // Asia/Shanghai wall time, whatever the phone's zone.
-    const sh = new Date(d.getTime() + (d.getTimezoneOffset() + 480) * 60000);
-    return `${two(sh.getMonth() + 1)}-${two(sh.getDate())} ${two(sh.getHours())}:${two(sh.getMinutes())}`;
+    const sh = shanghai(new Date(iso));
+    const today = shanghai(new Date());
+    const dayOf = (x) => Date.UTC(x.getFullYear(), x.getMonth(), x.getDate()) / 86400000;
+    const days = dayOf(sh) - dayOf(today);
+    let day = `${sh.getMonth() + 1}-${sh.getDate()}`;
+    if (days === 0) day = texts.today;
+    else if (days === 1) day = texts.tomorrow;
+    else if (days > 1 && days < 7) day = weekdays[sh.getDay()];
+    return `${day} ${two(sh.getHours())}:${two(sh.getMinutes())}`;
   };
+  const candidates = document.getElementById("candidates");
+  const streets = places.filter((p) => p.kind === "street").map((p) => ({ name: p.name, value: [p.lng, p.lat] }));
 
   // ECharts and the district outlines are fetched only once there is something to map, so
   // the page's first load stays small on a phone (docs/benchmarks.md, page weight).
@@ -52,6 +62,10 @@ document.addEventListener("DOMContentLoaded", () => {
           label: { show: true, fontSize: 10, color: "#8a8f98" },
         },
         series: [
+          // The streets (乡镇): a point each, their names shown where they do not overlap.
+          { type: "scatter", coordinateSystem: "geo", data: streets, symbolSize: 5, silent: true,
+            itemStyle: { color: "#b9bfc8" }, labelLayout: { hideOverlap: true },
+            label: { show: true, position: "right", fontSize: 10, color: "#6b7280", formatter: "{b}" } },
           { type: "scatter", coordinateSystem: "geo", data: points, symbolSize: 12,
             itemStyle: { color: (p) => (p.data.open ? "#c8161d" : "#9aa0a6") } },
           { type: "effectScatter", coordinateSystem: "geo", data: [{ name: mapEl.dataset.you, value: you }],
@@ -114,7 +128,11 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!data.results.length) {
       status.textContent = texts.none;
     } else {
-      status.textContent = (origin.approx ? texts.approx + " " : "") + fmt(texts.found, { n: data.results.length });
+      status.textContent = fmt(texts.found, { n: data.results.length });
+    }
+    if (data.origin && data.origin.kind !== "point") {
+      const from = fmt(texts.from, { place: data.origin.kind === "district" ? data.origin.name : data.origin.district + data.origin.name });
+      status.textContent = `${from}${data.origin.precise ? "" : " " + texts.approx} ${status.textContent}`;
     }
     for (const r of data.results) {
       const li = document.createElement("li");
@@ -145,13 +163,21 @@ document.addEventListener("DOMContentLoaded", () => {
 
   async function search() {
     if (!origin) return;
-    const q = new URLSearchParams({ lat: origin.lat, lng: origin.lng, crs: origin.crs, limit: 10, radius_m: 5000 });
+    const q = new URLSearchParams(origin.place ? { place: origin.place, crs: "gcj02" } : { lat: origin.lat, lng: origin.lng, crs: origin.crs });
+    q.set("limit", 10);
+    q.set("radius_m", 5000);
     wanted.forEach((a) => q.append("amenity", a));
     if (openNow.checked) q.set("open_now", "1");
     try {
       const response = await fetch(`/api/v1/stations/nearby?${q}`);
       const data = await response.json();
-      if (!response.ok) { status.textContent = data.detail || texts.error; return; }
+      candidates.hidden = true;
+      candidates.replaceChildren();
+      if (!response.ok) {
+        if (data.code === "ambiguous_place") { choose(data.candidates); return; }
+        status.textContent = data.detail || texts.error;
+        return;
+      }
       render(data);
     } catch (e) {
       status.textContent = texts.error;
@@ -168,12 +194,30 @@ document.addEventListener("DOMContentLoaded", () => {
     );
   });
 
+  // Two places of one name (八里庄街道 in 朝阳 and 海淀): the worker picks one.
+  function choose(options) {
+    status.textContent = texts.choose;
+    for (const c of options) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary-button candidate";
+      button.textContent = `${c.name}（${c.district}）`;
+      button.addEventListener("click", () => {
+        document.getElementById("place").value = c.query;
+        origin = { place: c.query };
+        search();
+      });
+      candidates.append(button);
+    }
+    candidates.hidden = false;
+  }
+
+  // The server resolves the typed street, place or landmark to its own point.
   document.getElementById("place-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const typed = document.getElementById("place").value.trim();
-    const place = places.find((p) => p.name === typed) || places.find((p) => typed && p.name.startsWith(typed)) || places.find((p) => typed && p.name.includes(typed));
-    if (!place) { status.textContent = texts.unknownPlace; return; }
-    origin = { lat: place.lat, lng: place.lng, crs: "gcj02", approx: true };
+    if (!typed) { status.textContent = texts.unknownPlace; return; }
+    origin = { place: typed };
     search();
   });
 

@@ -55,3 +55,17 @@ def test_it_finds_a_station_a_street_just_opened(staff, anonymous):
         422,
         "invalid_crs",
     )
+
+
+def test_it_finds_stations_from_a_typed_place(anonymous):
+    typed = anonymous.get("/api/v1/stations/nearby", params={"place": "望京", "crs": "gcj02"})
+    assert typed.status_code == 200, typed.text
+    origin = typed.json()["origin"]
+    assert origin["name"] == "望京" and origin["precise"] is True
+    assert abs(origin["lat"] - 39.9965) < 0.01 and abs(origin["lng"] - 116.481) < 0.01
+    refused(
+        anonymous.get("/api/v1/stations/nearby", params={"place": "火星"}), 422, "unknown_place"
+    )
+    both = anonymous.get("/api/v1/stations/nearby", params={"place": "八里庄街道"})
+    assert both.status_code == 422 and both.json()["code"] == "ambiguous_place"
+    assert {c["district"] for c in both.json()["candidates"]} == {"朝阳区", "海淀区"}

@@ -102,13 +102,13 @@ def test_a_rider_finds_the_nearest_station_and_checks_in(demo_data, new_page) ->
 @pytest.mark.browser
 def test_a_typed_place_finds_stations_when_location_is_refused(demo_data, phone_page: Page) -> None:
     phone_page.goto("/h5/stations/")
-    phone_page.get_by_label("或输入所在的区、街道（乡镇）").fill("东城区")
+    phone_page.get_by_label("或输入所在的街道（乡镇）、地名或区").fill("东城区")
     phone_page.get_by_role("button", name="查找", exact=True).click()
-    expect(phone_page.get_by_role("status")).to_contain_text("按所在区的中心点查找")
+    expect(phone_page.get_by_role("status")).to_contain_text("从东城区查找")
     expect(phone_page.get_by_test_id("station-item").first).to_be_visible()
-    phone_page.get_by_label("或输入所在的区、街道（乡镇）").fill("火星")
+    phone_page.get_by_label("或输入所在的街道（乡镇）、地名或区").fill("火星")
     phone_page.get_by_role("button", name="查找", exact=True).click()
-    expect(phone_page.get_by_role("status")).to_contain_text("没有找到这个地方")
+    expect(phone_page.get_by_role("status")).to_contain_text("没有找到“火星”")
 
 
 @pytest.mark.browser

@@ -567,3 +567,27 @@ def test_a_member_asks_for_a_transfer_on_the_h5_page(courier, member, unionised_
         {"employment": "employee", "employer_uscc": unionised_employer.uscc},
     )
     assert "已有一个转会正在办理中" in again.content.decode()
+
+
+def test_h5_members_is_the_members_home(courier, member):
+    client = worker_client(courier.worker)
+    home = client.get("/h5/members/")
+    body = home.content.decode()
+    assert home.status_code == 200 and 'data-status="active"' in body
+    assert 'href="/h5/members/card/"' in body and 'href="/h5/members/transfer/"' in body
+
+
+def test_the_card_says_what_is_pending_instead_of_redirecting(courier, wangjing, mobile_union):
+    client = worker_client(courier.worker)
+    none = client.get("/h5/members/card/")
+    assert none.status_code == 200 and 'data-status="none"' in none.content.decode()
+    assert 'href="/h5/members/join/"' in none.content.decode()
+    services.submit_application(
+        services.JoinRequest(
+            name="周九", id_number=make_id_number(22), job_type="courier", street_id=wangjing.pk
+        ),
+        worker=courier.worker,
+    )
+    pending = client.get("/h5/members/card/").content.decode()
+    assert 'data-testid="card-pending"' in pending and 'data-status="pending"' in pending
+    assert "会员卡在等入会审核" in pending and mobile_union.name in pending

@@ -1,6 +1,7 @@
 """The H5 pages: find, public page with check-in, sign PDF, report; the map data."""
 
 import io
+from datetime import datetime
 
 import pytest
 from django.core.cache import cache
@@ -51,7 +52,7 @@ def test_public_page_shows_the_signage_and_checks_in_once(client, make_position)
         assert text in body
     assert services.DEVICE_COOKIE in r.cookies
     r = client.post(f"/h5/stations/{p.pk}/", {"used": ["charging", "water"]})
-    assert r.status_code == 302 and r["Location"].endswith("?done=checkin")
+    assert r.status_code == 302 and r["Location"].endswith("?done=checkin#checkin")
     assert CheckIn.objects.get().used == ["water", "charging"]
     again = client.post(f"/h5/stations/{p.pk}/", {"used": ["water"]})
     assert again.status_code == 429
@@ -133,3 +134,48 @@ def test_report_a_problem_files_an_appeal_and_shows_the_receipt(client, make_pos
 
 def test_home_links_to_the_find_page(client, db):
     assert 'href="/h5/stations/"' in client.get("/h5/").content.decode()
+
+
+def test_check_in_and_rating_answer_in_the_card_that_was_tapped(client, make_position, courier):
+    """htmx posts get the card back with the result in it, not the whole page."""
+    from gonghui.h5.tests.conftest import signed_in
+
+    p = make_position()
+    hx = {"HTTP_HX_REQUEST": "true"}
+    client.get(f"/h5/stations/{p.pk}/")  # the device cookie
+    done = client.post(f"/h5/stations/{p.pk}/", {"used": ["water"]}, **hx)
+    body = done.content.decode()
+    assert done.status_code == 200 and body.startswith("<form") and 'id="checkin"' in body
+    assert 'data-testid="notice"' in body and "<h1>" not in body
+    again = client.post(f"/h5/stations/{p.pk}/", {"used": ["water"]}, **hx)
+    assert again.status_code == 200  # htmx swaps 2xx only; the refusal shows in place
+    assert (
+        'data-testid="error"' in again.content.decode()
+        and "已经在这里打过卡" in again.content.decode()
+    )
+    assert 'value="water" checked' in again.content.decode()
+
+    worker = signed_in(courier.worker)
+    rated = worker.post(f"/h5/stations/{p.pk}/rate/", {"score": "4", "comment": "热水很方便"}, **hx)
+    html = rated.content.decode()
+    assert rated.status_code == 200 and html.startswith('<section class="card" id="rate">')
+    assert 'data-testid="rate-notice"' in html and "平均 4.0 分（1 人评价）" in html
+    bad = worker.post(f"/h5/stations/{p.pk}/rate/", {"score": "9"}, **hx)
+    assert 'data-testid="rate-error"' in bad.content.decode()
+    plain = worker.post(f"/h5/stations/{p.pk}/rate/", {"score": "5"})
+    assert plain.status_code == 302 and plain["Location"].endswith("?done=rated#rate")
+
+
+def test_the_station_page_says_closing_time_as_people_do(client, make_position):
+    import time_machine
+
+    from gonghui.stations.hours import SHANGHAI
+
+    daytime = [[["08:00", "22:00"]] for _ in range(7)]
+    p = make_position(hours=daytime)
+    with time_machine.travel(datetime(2026, 12, 2, 12, 0, tzinfo=SHANGHAI), tick=False):
+        body = client.get(f"/h5/stations/{p.pk}/").content.decode()
+    assert '<span class="nowrap">今天 22:00 关门</span>' in body
+    with time_machine.travel(datetime(2026, 12, 2, 23, 0, tzinfo=SHANGHAI), tick=False):
+        body = client.get(f"/h5/stations/{p.pk}/").content.decode()
+    assert '<span class="nowrap">明天 08:00 开门</span>' in body

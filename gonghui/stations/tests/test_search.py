@@ -269,3 +269,53 @@ def test_a_search_shows_the_new_name_and_stars_at_once(client, make_position, ci
     )
     hit = client.get("/api/v1/stations/nearby", q).json()["results"][0]
     assert (hit["name"], hit["address"], hit["stars"]) == ("望京暖心驿站（新址）", "新地址1号", 5)
+
+
+# --- a typed place ------------------------------------------------------------------------
+
+
+def test_nearby_api_searches_from_a_typed_places_own_point(client, make_position):
+    """望京 is the landmark's point, not 朝阳区's centre 3-5 km away."""
+    p = make_position(name="望京驿站")
+    r = client.get("/api/v1/stations/nearby", {"place": "望京", "crs": "gcj02"})
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["origin"]["name"] == "望京" and body["origin"]["kind"] == "landmark"
+    assert body["origin"]["precise"] is True and body["origin"]["district"] == "朝阳区"
+    assert [h["id"] for h in body["results"]] == [p.pk]
+    assert body["results"][0]["distance_m"] < 1000  # the district centre is ~8 km away
+    street = client.get("/api/v1/stations/nearby", {"place": "望京街道"}).json()
+    assert street["origin"]["kind"] == "street" and street["origin"]["precise"] is True
+    assert street["crs"] == "wgs84"  # the origin and results answer in the crs asked for
+    assert abs(street["origin"]["lat"] - street["origin_wgs84"][0]) < 1e-5
+    assert street["results"][0]["lat"] == street["results"][0]["wgs84"][0]
+    district = client.get("/api/v1/stations/nearby", {"place": "朝阳区", "crs": "gcj02"}).json()
+    assert district["origin"]["kind"] == "district"
+    assert district["results"] == [] or district["results"][0]["distance_m"] > 3000
+
+
+def test_nearby_api_names_the_candidates_of_an_ambiguous_place(client, db):
+    r = client.get("/api/v1/stations/nearby", {"place": "八里庄"})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["code"] == "ambiguous_place"
+    assert sorted(c["district"] for c in body["candidates"]) == ["朝阳区", "海淀区"]
+    query = next(c["query"] for c in body["candidates"] if c["district"] == "海淀区")
+    picked = client.get("/api/v1/stations/nearby", {"place": query}).json()
+    assert picked["origin"]["district"] == "海淀区" and picked["origin"]["name"] == "八里庄街道"
+
+
+def test_nearby_api_refuses_an_unknown_place_and_a_missing_point(client, db):
+    r = client.get("/api/v1/stations/nearby", {"place": "不存在的地方"})
+    assert r.status_code == 422 and r.json()["code"] == "unknown_place"
+    assert "不存在的地方" in r.json()["detail"]
+    none = client.get("/api/v1/stations/nearby", {"lat": 39.99})
+    assert none.status_code == 422 and none.json()["code"] == "point_or_place_required"
+
+
+def test_a_street_without_a_point_of_its_own_says_it_is_approximate(client, db):
+    r = client.get("/api/v1/stations/nearby", {"place": "温泉镇", "crs": "gcj02"})
+    assert r.status_code == 200, r.content
+    origin = r.json()["origin"]
+    assert origin["kind"] == "street" and origin["precise"] is False
+    assert origin["district"] == "海淀区"
