@@ -99,8 +99,12 @@ def create_appeal(
     idempotency_key: str | None = None,
     files=None,
     request=None,
+    now=None,
 ) -> tuple[Appeal, bool]:
     """Validate and store an appeal, route it, and dispatch it when routing is confident.
+
+    ``now`` (default: the present) is the intake time; the ticket number is dated by it
+    (the demo writes a year of history through here with past timestamps).
 
     Returns ``(appeal, created)``; the same idempotency key returns the same appeal.
     Nothing is stored when anything is invalid.
@@ -186,7 +190,7 @@ def create_appeal(
             category=category, enterprise=enterprise, street=street, district=district
         )
 
-    now = timezone.now()
+    at, now = now, now or timezone.now()
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(
@@ -217,6 +221,9 @@ def create_appeal(
                 suggested_org=route.assigned_org or route.dispatcher_org,
                 idempotency_key=idempotency_key or None,
             )
+            if at is not None:  # created_at is auto_now_add: a past intake sets it after
+                Appeal.objects.filter(pk=appeal.pk).update(created_at=at)
+                appeal.created_at = at
             attachments.store(appeal, checked_files)
             _event(
                 appeal,
@@ -225,6 +232,7 @@ def create_appeal(
                 actor_label=actor_label or channel,
                 to_status=Status.RECEIVED,
                 note="",
+                at=at,
             )
             queue_sms(
                 phone,
@@ -237,7 +245,12 @@ def create_appeal(
             # for an enquiry (usually answered at once by the operator) it only suggests.
             if route.assigned_org is not None and not (kind == Kind.ENQUIRY and place_from_text):
                 _dispatch(
-                    appeal, route.assigned_org, actor=None, actor_label="system", note=route.note
+                    appeal,
+                    route.assigned_org,
+                    actor=None,
+                    actor_label="system",
+                    note=route.note,
+                    now=at,
                 )
             audit.record(
                 "appeal.create", actor=actor, actor_label=actor_label, obj=appeal, request=request
