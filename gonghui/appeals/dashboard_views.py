@@ -110,7 +110,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         _level("districts", _("区级排名"), _ranking(request, OrgKind.DISTRICT, start, end)),
         _level("streets", _("街道（乡镇）排名"), _ranking(request, OrgKind.STREET, start, end)),
     ]
-    trend = [(first, metrics.for_org(top, first, last)) for first, last in _months_back(end, 6)]
+    # A year of months; a month without evaluations is a gap (None), never a zero score.
+    trend = [(first, metrics.for_org(top, first, last)) for first, last in _months_back(end, 12)]
     chart = {
         **{level["key"]: level["chart"] for level in levels},
         "trend": {

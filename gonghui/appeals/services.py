@@ -64,6 +64,7 @@ def _event(
     note="",
     public=None,
     org=None,
+    at=None,
     **data,
 ) -> AppealEvent:
     event = _event_row(
@@ -79,6 +80,9 @@ def _event(
         **data,
     )
     event.save()
+    if at is not None:  # history written with past timestamps (the demo): ``at`` is auto
+        AppealEvent.objects.filter(pk=event.pk).update(at=at)
+        event.at = at
     return event
 
 
@@ -189,10 +193,13 @@ def _after_dispatch(appeal: Appeal, to_org: Org, old_keys) -> None:
         metrics.refresh(old_keys | metrics.keys_of(appeal))
 
 
-def _dispatch(appeal: Appeal, to_org: Org, *, actor, actor_label: str = "", note: str = "") -> None:
+def _dispatch(
+    appeal: Appeal, to_org: Org, *, actor, actor_label: str = "", note: str = "", now=None
+) -> None:
+    at = now  # None: the present (events then keep their automatic time)
     old_keys = metrics.keys_of(appeal)
     from_status = appeal.status
-    _set_dispatched(appeal, to_org, timezone.now())
+    _set_dispatched(appeal, to_org, now or timezone.now())
     _save(
         appeal,
         "status",
@@ -213,6 +220,7 @@ def _dispatch(appeal: Appeal, to_org: Org, *, actor, actor_label: str = "", note
         from_status=from_status,
         note=note,
         org=to_org,
+        at=at,
         to_org=to_org.pk,
     )
     _after_dispatch(appeal, to_org, old_keys)
@@ -221,8 +229,11 @@ def _dispatch(appeal: Appeal, to_org: Org, *, actor, actor_label: str = "", note
 # --- staff transitions -----------------------------------------------------------------------
 
 
-def act(appeal: Appeal, action: str, *, actor, request=None, **data) -> Appeal:
-    """Perform ``action`` on ``appeal`` as ``actor``; the one entry point for staff actions."""
+def act(appeal: Appeal, action: str, *, actor, request=None, now=None, **data) -> Appeal:
+    """Perform ``action`` on ``appeal`` as ``actor``; the one entry point for staff actions.
+
+    ``now`` (default: the present) is when it happens: the demo writes a year of history
+    through here with past timestamps."""
     handler = ACTIONS.get(action)
     if handler is None:
         raise UnknownAction(_("未知的操作。"), code="unknown_action")
@@ -231,9 +242,9 @@ def act(appeal: Appeal, action: str, *, actor, request=None, **data) -> Appeal:
         workflow.WORKFLOW.check(appeal, action, actor)
         old_keys = metrics.keys_of(appeal)
         from_status = appeal.status
-        note = handler(appeal, actor=actor, **data)
+        note = handler(appeal, actor=actor, now=now or timezone.now(), **data)
         if action != "dispatch":
-            _event(appeal, action, actor=actor, from_status=from_status, note=note or "")
+            _event(appeal, action, actor=actor, from_status=from_status, note=note or "", at=now)
         audit.record(f"appeal.{action}", actor=actor, obj=appeal, request=request)
         metrics.refresh(old_keys | metrics.keys_of(appeal))
     return appeal
@@ -246,7 +257,7 @@ def _required(value: str | None, code: str, message: str, limit: int = 2000) -> 
     return value[:limit]
 
 
-def _do_dispatch(appeal, *, actor, org_id=None, note="", **_ignored):
+def _do_dispatch(appeal, *, actor, now, org_id=None, note="", **_ignored):
     try:
         to_org = access.get_org_for(actor, org_id)
     except Exception as exc:
@@ -261,7 +272,7 @@ def _do_dispatch(appeal, *, actor, org_id=None, note="", **_ignored):
             new_value=to_org.pk,
             actor=actor,
         )
-    _dispatch(appeal, to_org, actor=actor, note=(note or "").strip()[:500])
+    _dispatch(appeal, to_org, actor=actor, note=(note or "").strip()[:500], now=now)
     return note
 
 
@@ -282,9 +293,9 @@ def _do_recategorise(appeal, *, actor, category=None, **_ignored):
     return f"{Category(old).label} → {Category(category).label}"
 
 
-def _do_accept(appeal, *, actor, **_ignored):
+def _do_accept(appeal, *, actor, now, **_ignored):
     appeal.status = _target("accept")
-    appeal.accepted_at = timezone.now()
+    appeal.accepted_at = now
     _save(appeal, "status", "accepted_at")
     return ""
 
@@ -308,10 +319,10 @@ def _do_return(appeal, *, actor, reason=None, **_ignored):
     return reason
 
 
-def _do_contact(appeal, *, actor, note=None, **_ignored):
+def _do_contact(appeal, *, actor, now, note=None, **_ignored):
     note = _required(note, "note_required", _("请记录与职工联系的情况。"))
     appeal.status = _target("contact")
-    appeal.contacted_at = timezone.now()
+    appeal.contacted_at = now
     _save(appeal, "status", "contacted_at")
     return note
 
@@ -324,27 +335,27 @@ def _resolution_sms(appeal):
     )
 
 
-def _do_resolve(appeal, *, actor, reply=None, **_ignored):
+def _do_resolve(appeal, *, actor, now, reply=None, **_ignored):
     appeal.reply = _required(reply, "reply_required", _("请填写给职工的答复。"), 4000)
     appeal.status = _target("resolve")
-    appeal.resolved_at = timezone.now()
+    appeal.resolved_at = now
     _save(appeal, "status", "reply", "resolved_at")
     _resolution_sms(appeal)
     return appeal.reply
 
 
-def _do_answer_directly(appeal, *, actor, answer=None, **_ignored):
+def _do_answer_directly(appeal, *, actor, now, answer=None, **_ignored):
     if appeal.kind != Kind.ENQUIRY:
         raise Conflict(_("只有咨询类诉求可以直接答复。"), code="not_an_enquiry")
     appeal.reply = _required(answer, "answer_required", _("请填写答复内容。"), 4000)
     appeal.status = _target("answer_directly")
-    appeal.resolved_at = timezone.now()
+    appeal.resolved_at = now
     _save(appeal, "status", "reply", "resolved_at")
     _resolution_sms(appeal)
     return appeal.reply
 
 
-def _do_extend(appeal, *, actor, days=None, reason=None, **_ignored):
+def _do_extend(appeal, *, actor, now, days=None, reason=None, **_ignored):
     reason = _required(reason, "reason_required", _("请填写延期理由。"), 500)
     if not isinstance(days, int) or not 1 <= days <= 30:
         raise ValidationError(_("延期天数应为1到30个工作日。"), code="invalid_days")
@@ -352,7 +363,8 @@ def _do_extend(appeal, *, actor, days=None, reason=None, **_ignored):
         raise Conflict(_("已有待审批的延期申请。"), code="extension_pending")
     if appeal.extension_count >= workflow.MAX_EXTENSIONS:
         raise Conflict(_("每件诉求最多延期两次。"), code="extension_limit")
-    Extension.objects.create(appeal=appeal, days=days, reason=reason, requested_by=actor)
+    ext = Extension.objects.create(appeal=appeal, days=days, reason=reason, requested_by=actor)
+    Extension.objects.filter(pk=ext.pk).update(requested_at=now)  # auto_now_add
     _notify_staff(
         appeal.assigned_org,
         {Role.SUPERVISOR},
@@ -369,23 +381,23 @@ def _pending_extension(appeal) -> Extension:
     return ext
 
 
-def _do_extension_approve(appeal, *, actor, **_ignored):
+def _do_extension_approve(appeal, *, actor, now, **_ignored):
     from gonghui.core.workdays import add_working_days
 
     ext = _pending_extension(appeal)
-    ext.status, ext.decided_by, ext.decided_at = ExtensionStatus.APPROVED, actor, timezone.now()
+    ext.status, ext.decided_by, ext.decided_at = ExtensionStatus.APPROVED, actor, now
     ext.save(update_fields=["status", "decided_by", "decided_at"])
-    appeal.resolve_by = add_working_days(appeal.resolve_by or timezone.now(), ext.days)
+    appeal.resolve_by = add_working_days(appeal.resolve_by or now, ext.days)
     appeal.extension_count += 1
     appeal.overdue_resolve = False
     _save(appeal, "resolve_by", "extension_count", "overdue_resolve")
     return _("办结时限延长%(days)d个工作日。") % {"days": ext.days}
 
 
-def _do_extension_reject(appeal, *, actor, reason=None, **_ignored):
+def _do_extension_reject(appeal, *, actor, now, reason=None, **_ignored):
     reason = _required(reason, "reason_required", _("请填写驳回理由。"), 500)
     ext = _pending_extension(appeal)
-    ext.status, ext.decided_by, ext.decided_at = ExtensionStatus.REJECTED, actor, timezone.now()
+    ext.status, ext.decided_by, ext.decided_at = ExtensionStatus.REJECTED, actor, now
     ext.decision_reason = reason
     ext.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     return reason
@@ -404,7 +416,7 @@ def _do_supervise(appeal, *, actor, note=None, **_ignored):
     return note
 
 
-def _do_merge(appeal, *, actor, into_id=None, **_ignored):
+def _do_merge(appeal, *, actor, now, into_id=None, **_ignored):
     try:
         main = access_appeal(actor, into_id)
     except Exception as exc:
@@ -416,7 +428,7 @@ def _do_merge(appeal, *, actor, into_id=None, **_ignored):
     appeal.status = _target("merge")
     appeal.merged_into = main
     _save(appeal, "status", "merged_into")
-    _event(main, "merged_from", actor=actor, note=appeal.ticket_no, public=False)
+    _event(main, "merged_from", actor=actor, note=appeal.ticket_no, public=False, at=now)
     queue_sms(
         appeal.phone,
         _("【北京市总工会】您的诉求%(ticket)s与同类诉求合并办理，可凭工单号%(main)s查询进度。")
@@ -452,8 +464,10 @@ def evaluate(
     comment: str = "",
     actor=None,
     actor_label: str = "worker",
+    now=None,
 ) -> Appeal:
-    """Record the worker's evaluation; "not solved" reopens the appeal to the same org."""
+    """Record the worker's evaluation; "not solved" reopens the appeal to the same org.
+    ``now`` (default: the present) is when it was given (the demo's past history)."""
     if satisfaction not in Satisfaction.values:
         raise ValidationError(_("请选择满意、基本满意或不满意。"), code="invalid_satisfaction")
     with transaction.atomic():
@@ -467,7 +481,7 @@ def evaluate(
             )
             raise Conflict(message, code=code)
         old_keys = metrics.keys_of(appeal)
-        now = timezone.now()
+        at, now = now, now or timezone.now()
         appeal.eval_resolved = bool(resolved)
         appeal.eval_satisfaction = satisfaction
         appeal.eval_comment = (comment or "").strip()[:500]
@@ -511,6 +525,7 @@ def evaluate(
             note=appeal.eval_comment,
             satisfaction=satisfaction,
             resolved=bool(resolved),
+            at=at,
         )
         metrics.refresh(old_keys | metrics.keys_of(appeal))
     return appeal
@@ -541,7 +556,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def record_callback(
-    appeal: Appeal, *, actor, resolved: bool, satisfaction: str, comment: str = ""
+    appeal: Appeal, *, actor, resolved: bool, satisfaction: str, comment: str = "", now=None
 ) -> Appeal:
     """An operator records the worker's answer on a callback (回访)."""
     workflow.WORKFLOW.check(appeal, "evaluate", actor)
@@ -552,8 +567,9 @@ def record_callback(
         comment=comment,
         actor=actor,
         actor_label=actor.get_username(),
+        now=now,
     )
     CallbackTask.objects.filter(appeal=appeal, done_at=None).update(
-        done_at=timezone.now(), done_by=actor
+        done_at=now or timezone.now(), done_by=actor
     )
     return appeal

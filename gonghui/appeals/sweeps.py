@@ -57,6 +57,7 @@ def mark_overdue(now=None) -> int:
                     public=False,
                     note=str(message),
                     step=flag,
+                    at=now,
                 )
                 text = _("%(step)s：%(ticket)s") % {"step": message, "ticket": appeal.ticket_no}
                 url = f"/console/appeals/{appeal.pk}/"

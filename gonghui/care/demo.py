@@ -17,6 +17,7 @@ from PIL import Image
 from gonghui.care import services
 from gonghui.care.models import MinimumLivingLine, Programme
 from gonghui.care.programmes import DEFAULTS
+from gonghui.members.choices import MemberStatus
 from gonghui.members.models import Member
 from gonghui.members.testing import make_id_number
 from gonghui.orgs.choices import OrgKind, Role
@@ -99,6 +100,7 @@ def seed(*, rng: random.Random) -> int:
                 org__path__startswith=chaoyang.path,
                 org__kind=OrgKind.GRASSROOTS,
                 org__parent__kind=OrgKind.STREET,
+                status=MemberStatus.ACTIVE,  # relief is for members in good standing
             ).order_by("member_number")[: len(PLAN)]
         )
         if len(members) < len(PLAN):

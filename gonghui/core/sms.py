@@ -1,8 +1,9 @@
 """Outbound SMS: one adapter interface, chosen by GONGHUI_SMS_BACKEND.
 
 A real provider implements ``send(to, text)`` and raises ``SMSError`` on failure;
-see docs/sms.md. Development writes each message to the console and appends one
-JSON line ``{"to", "text", "at"}`` to var/sms.log.
+see docs/sms.md. Both local transports append one JSON line ``{"to", "text", "at"}``
+to var/sms.log; ``ConsoleFileSMS`` (``make dev``) also prints it, ``FileSMS`` (``make
+run``, the demo) does not.
 """
 
 import json
@@ -18,16 +19,24 @@ class SMSError(Exception):
     """The provider did not accept the message."""
 
 
-class ConsoleFileSMS:
-    """Development transport: console plus a JSON-lines log under var/."""
+class FileSMS:
+    """Demo transport (``make run``): one JSON line per message in var/sms.log, nothing on
+    the console, so a demo's many messages do not flood the server's output."""
 
     def send(self, to: str, text: str, *, message_id: int | None = None) -> None:
         line = {"to": to, "text": text, "at": timezone.now().isoformat()}
         if message_id is not None:
             line["id"] = message_id
-        print(f"[sms] to {to}: {text}", file=sys.stderr)
         with open(settings.GONGHUI_SMS_LOG, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+class ConsoleFileSMS(FileSMS):
+    """Development transport (``make dev``): console plus the JSON-lines log under var/."""
+
+    def send(self, to: str, text: str, *, message_id: int | None = None) -> None:
+        print(f"[sms] to {to}: {text}", file=sys.stderr)
+        super().send(to, text, message_id=message_id)
 
 
 @cache

@@ -105,10 +105,13 @@ def test_it_opens_the_dashboard_to_supervisors_and_admins_only(personas, url):
 def test_it_shows_the_three_rates_of_the_supervisors_org(district_supervisor, scores):
     client = district_supervisor.browser()
     default = client.get("/console/appeals/dashboard/")
+    # The last 90 days by default (today included), not this month so far.
     assert (default.context["start"], default.context["end"]) == (
-        NOW.date().replace(day=1),
+        NOW.date() - timedelta(days=89),
         NOW.date(),
     )
+    # It holds this month's evaluations (all made today) like the month does.
+    assert default.context["rates"].counts["evaluations"] == 11
     response = client.get(MARCH)
     assert response.context["top"] == org("110105")
     counts = response.context["rates"].counts
@@ -148,10 +151,16 @@ def test_it_ranks_districts_and_streets_and_lists_small_volumes_apart(
 
 
 @pytest.mark.django_db
-def test_it_draws_the_score_trend_of_the_last_six_months(district_supervisor, scores):
+def test_it_draws_the_score_trend_of_the_last_twelve_months(district_supervisor, scores):
     response = district_supervisor.browser().get(MARCH)
     chart = response.context["chart"]
     assert chart["trend"]["months"] == [
+        "2025-04",
+        "2025-05",
+        "2025-06",
+        "2025-07",
+        "2025-08",
+        "2025-09",
         "2025-10",
         "2025-11",
         "2025-12",
@@ -159,7 +168,8 @@ def test_it_draws_the_score_trend_of_the_last_six_months(district_supervisor, sc
         "2026-02",
         "2026-03",
     ]
-    assert chart["trend"]["scores"] == [None, None, None, None, None, 79.8]
+    # Months without evaluations are gaps (None), not a score of zero.
+    assert chart["trend"]["scores"] == [None] * 11 + [79.8]
     html = response.content.decode()
     assert 'id="dashboard-data"' in html and "echarts.min.js" in html
 
@@ -176,7 +186,7 @@ def test_it_takes_a_period_and_refuses_a_backwards_one(district_supervisor, scor
     backwards = client.get("/console/appeals/dashboard/?from=2026-03-10&to=2026-03-01")
     assert backwards.status_code == 200
     assert "结束日期不能早于开始日期" in backwards.content.decode()
-    assert backwards.context["start"] == NOW.date().replace(day=1)
+    assert backwards.context["start"] == NOW.date() - timedelta(days=89)
 
 
 @pytest.mark.django_db
