@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0001_initial'),
-        ('rights', '0001_initial'),
+        ('rights', '0002_rights_rollups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
