@@ -57,6 +57,11 @@ class Persona:
         client.force_login(self.user)
         return client
 
+    def console(self) -> Client:
+        """The console as this persona: logged in for staff, anonymous for a worker (whom
+        every console page sends to the login page)."""
+        return self.browser() if self.user is not None else Client()
+
 
 def ensure_base_data() -> None:
     """Import the real union tree and create the persona accounts, once per database."""
@@ -82,6 +87,23 @@ def load_personas() -> dict[str, Persona]:
             name, user=User.objects.get(username=username), org=Org.objects.get(admin_code=code)
         )
     personas["courier"] = Persona("courier", worker=Worker.objects.order_by("pk").first())
+    return personas
+
+
+def add_dispatcher(personas: dict[str, Persona]) -> dict[str, Persona]:
+    """Add a ``dispatcher`` persona: a 派单员 at the city federation (the 12351 desk), for
+    matrices that need the fifth staff role. Created in the test's transaction, so it
+    does not change the shared personas other tests count on."""
+    from gonghui.orgs.services import grant_role
+
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username="p-dispatcher")
+    if created:
+        user.set_password("persona-pass-12351")
+        user.save()
+    city = Org.objects.get(admin_code="110000")
+    grant_role(user=user, org=city, role=Role.DISPATCHER)
+    personas["dispatcher"] = Persona("dispatcher", user=user, org=city)
     return personas
 
 
