@@ -175,6 +175,33 @@ def submit(request, pk: int):
     return {"id": app.pk, "status": app.status, "stage_due_on": app.stage_due_on}
 
 
+class BulkIn(Schema):
+    application_ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+@router.post("/bulk-approvals", response=dict, auth=staff_user_auth)
+def bulk_approve(request, payload: BulkIn):
+    """Approve a batch at each one's stage: all or none (409 ``batch_refused`` with
+    ``failures``: ``[{"id", "code", "detail"}]``)."""
+    apps = services.bulk_approve(request.auth, payload.application_ids, request=request)
+    return {"approved": [{"id": a.pk, "status": a.status} for a in apps]}
+
+
+class AmountIn(Schema):
+    amount: str | float | int
+    reason: str = Field(max_length=300)
+
+
+# Declared before ``/{pk}/{action}`` so this path is matched first.
+@router.post("/applications/{pk}/amount", response=dict, auth=staff_user_auth)
+def override_amount(request, pk: int, payload: AmountIn):
+    """The district's audited change of the amount before 公示."""
+    app = services.override_amount(
+        request.auth, pk, payload.amount, payload.reason, request=request
+    )
+    return _out(app, request.auth)
+
+
 class DecisionIn(Schema):
     items: list[str] = []
     note: str = Field("", max_length=500)
