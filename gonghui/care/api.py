@@ -175,6 +175,33 @@ def submit(request, pk: int):
     return {"id": app.pk, "status": app.status, "stage_due_on": app.stage_due_on}
 
 
+class BulkIn(Schema):
+    application_ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+@router.post("/bulk-approvals", response=dict, auth=staff_user_auth)
+def bulk_approve(request, payload: BulkIn):
+    """Approve a batch at each one's stage: all or none (409 ``batch_refused`` with
+    ``failures``: ``[{"id", "code", "detail"}]``)."""
+    apps = services.bulk_approve(request.auth, payload.application_ids, request=request)
+    return {"approved": [{"id": a.pk, "status": a.status} for a in apps]}
+
+
+class AmountIn(Schema):
+    amount: str | float | int
+    reason: str = Field(max_length=300)
+
+
+# Declared before ``/{pk}/{action}`` so this path is matched first.
+@router.post("/applications/{pk}/amount", response=dict, auth=staff_user_auth)
+def override_amount(request, pk: int, payload: AmountIn):
+    """The district's audited change of the amount before 公示."""
+    app = services.override_amount(
+        request.auth, pk, payload.amount, payload.reason, request=request
+    )
+    return _out(app, request.auth)
+
+
 class DecisionIn(Schema):
     items: list[str] = []
     note: str = Field("", max_length=500)
@@ -528,3 +555,65 @@ def distribute(request, pk: int, payload: DistributionIn):
 @router.get("/campaigns/{pk}/coverage", response=dict, auth=staff_user_auth)
 def campaign_coverage(request, pk: int):
     return services.coverage(_campaign_for(request, pk), principal=request.auth)
+
+
+# --- bank transfer of approved relief (代发) -----------------------------------------------
+
+
+class TransferIn(Schema):
+    org_id: int
+
+
+def _batch_out(b) -> dict:
+    return {
+        "id": b.pk,
+        "reference": str(b),
+        "lines": b.lines_count,
+        "total": str(b.total),
+        "answered": b.answered,
+        "states": {s: b.lines.filter(state=s).count() for s in ("pending", "paid", "failed")},
+    }
+
+
+@router.post("/transfers", response={201: dict}, auth=staff_user_auth, summary="A 代发 batch")
+def create_transfer(request, payload: TransferIn):
+    from gonghui.care import transfers
+
+    org = get_org_for(request.auth, payload.org_id)
+    return HttpStatus(201, _batch_out(transfers.create_batch(request.auth, org, request=request)))
+
+
+@router.get("/transfers/{pk}", response=dict, auth=staff_user_auth)
+def transfer_detail(request, pk: int):
+    from gonghui.care import transfers
+
+    batch = transfers.visible_batches(request.auth).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return _batch_out(batch)
+
+
+@router.get("/transfers/{pk}/file.xlsx", auth=staff_user_auth, summary="The bank's file")
+def transfer_file(request, pk: int):
+    from django.http import HttpResponse
+
+    from gonghui.care import transfers
+
+    batch = transfers.visible_batches(request.auth).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    services.require_staff_role(request.auth, batch.org)
+    data = transfers.workbook(request.auth, batch, request=request)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{batch}.xlsx"'
+    return response
+
+
+@router.post("/transfers/{pk}/answer", response=dict, auth=staff_user_auth)
+def transfer_answer(request, pk: int, file: File[UploadedFile]):
+    """The bank's answer file: 流水号, 结果 (成功/失败), 失败原因; all rows or none."""
+    from gonghui.care import transfers
+
+    return transfers.import_answer(request.auth, pk, file, request=request)

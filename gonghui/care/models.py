@@ -490,3 +490,64 @@ class Distribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.name}"
+
+
+class TransferBatch(models.Model):
+    """A bank-transfer batch of approved relief (代发): the xlsx file sent to the bank,
+    and the bank's answer (paid or failed per line) read back. A failed line puts its
+    application back in the queue (``payment_failed``) for the next batch."""
+
+    org = models.ForeignKey(Org, verbose_name=_("发放单位"), on_delete=models.PROTECT)
+    lines_count = models.PositiveIntegerField(_("笔数"), default=0)
+    total = models.DecimalField(_("总金额"), max_digits=12, decimal_places=2, default=0)
+    answered = models.BooleanField(_("已导入银行回执"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("代发批次")
+        verbose_name_plural = _("代发批次")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"CARE-{self.pk:06d}"
+
+    @property
+    def audit_org(self) -> Org:
+        return self.org
+
+
+class TransferLine(models.Model):
+    """One application's line in a transfer batch; ``reference`` is what the bank echoes."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待银行回执")
+        PAID = "paid", _("已到账")
+        FAILED = "failed", _("发放失败")
+
+    batch = models.ForeignKey(TransferBatch, on_delete=models.PROTECT, related_name="lines")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="transfer_lines"
+    )
+    reference = models.CharField(_("流水号"), max_length=24, unique=True)
+    amount = models.DecimalField(_("金额"), max_digits=10, decimal_places=2)
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.PENDING)
+    reason = models.CharField(_("失败原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("代发明细")
+        verbose_name_plural = _("代发明细")
+        ordering = ["id"]
+        constraints = [
+            # An application waits for the bank in one batch at a time.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(state="pending"),
+                name="one_pending_transfer_per_application",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference

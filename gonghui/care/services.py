@@ -356,6 +356,99 @@ def decide(user, pk, action: str, *, items=None, note: str = "", reason: str = "
     return app
 
 
+BULK_LIMIT = 1000
+
+
+def bulk_approve(user, application_ids, *, request=None) -> list[Application]:
+    """Approve a batch at each application's current stage in one transaction: all or
+    none. If any one is refused (out of scope, wrong status, role, two pairs of eyes,
+    公示 running …) nothing is stored and the refusal lists every failure with its
+    reason, so the reviewer fixes the batch and sends it again."""
+    from gonghui.core.errors import error_message
+
+    ids = list(dict.fromkeys(int(i) for i in application_ids or []))
+    if not ids:
+        raise ValidationError(_("请选择要批量审核的申请。"), code="no_applications")
+    if len(ids) > BULK_LIMIT:
+        raise ValidationError(_("一次最多批量审核%(n)s件。") % {"n": BULK_LIMIT}, code="too_many")
+    failures, done = [], []
+    with transaction.atomic():
+        # Lock the batch in id order first, so two batches cannot deadlock each other.
+        list(
+            access.visible_applications(user)
+            .select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for pk in ids:
+            try:
+                done.append(decide(user, pk, "approve", request=request))
+            except Http404:
+                failures.append(
+                    {"id": pk, "code": "not_found", "detail": _("没有这件申请或无权查看。")}
+                )
+            except (ServiceError, ValidationError) as exc:
+                code = getattr(exc, "code", None) or "invalid"
+                failures.append({"id": pk, "code": code, "detail": error_message(exc)})
+        if failures:
+            # Raising inside the atomic block rolls back every approval of the batch.
+            raise Conflict(
+                _("批量审核未执行：%(n)s件不能通过，全部未作更改。") % {"n": len(failures)},
+                code="batch_refused",
+                fields={"failures": failures},
+            )
+    return done
+
+
+def override_amount(user, pk, amount, reason: str, *, request=None) -> Application:
+    """Change the amount fixed at the district's approval, before 公示 (``reviewed``),
+    by the district's supervisor or admin, with a reason; audited with the old and new
+    amount. The yearly cap still holds."""
+    from gonghui.care.workflow import DECIDERS
+    from gonghui.orgs.access import has_role
+
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(_("调整金额须写明理由。"), code="reason_required")
+    money = _money(amount, _("救助金额"))
+    with transaction.atomic():
+        app = access.get_application_for(user, pk, write=True)
+        if app.status != Status.REVIEWED:
+            raise Conflict(
+                _("只有审核通过、尚未公示的申请可以调整金额。"), code="invalid_transition"
+            )
+        if not has_role(user, DECIDERS, app.district):
+            raise Forbidden(_("您的岗位不能对该事项进行此操作。"), code="forbidden_role")
+        room = rules.capped_amount(app.programme.rules, money, _approved_this_year(app))
+        if room < money:
+            raise ValidationError(
+                _("金额超过本年度救助上限，最多可批%(m)s元。") % {"m": f"{room:.2f}"},
+                code="above_cap",
+            )
+        old = app.amount
+        app.amount = money
+        app.save(update_fields=["amount", "updated_at"])
+        _event(
+            app,
+            "override_amount",
+            _("调整救助金额：%(old)s → %(new)s元") % {"old": old, "new": money},
+            actor=user,
+            note=reason,
+            public=False,
+        )
+        audit.record(
+            "care.application.override_amount",
+            actor=user,
+            obj=app,
+            request=request,
+            old=str(old),
+            new=str(money),
+            reason=reason,
+        )
+    return app
+
+
 def publicise(user, application_ids, starts_on: date, *, request=None) -> Publicity:
     """Put reviewed applications on 公示 for the programme's N working days from
     ``starts_on`` (counted on the Chinese calendar: holidays skipped, make-up days count)."""

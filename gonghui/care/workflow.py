@@ -95,7 +95,12 @@ WORKFLOW = wf.Workflow(
             "pay", {S.APPROVED, S.PAYMENT_FAILED}, S.PAID, REVIEWERS, "district", _("救助金已发放")
         ),
         wf.t(
-            "payment_failed", {S.APPROVED}, S.PAYMENT_FAILED, REVIEWERS, "district", _("发放失败")
+            "payment_failed",
+            {S.APPROVED, S.PAYMENT_FAILED},
+            S.PAYMENT_FAILED,
+            REVIEWERS,
+            "district",
+            _("发放失败"),
         ),
     ],
     orgs={
