@@ -169,15 +169,19 @@ def issue_staff_token(user, *, request: HttpRequest | None = None) -> tuple[str,
     return raw, expires
 
 
+def live_tokens(raw: str, kind: str):
+    """The live tokens of ``kind`` for a raw bearer value (at most one), as a queryset a
+    hot path can extend (annotate what it needs next) and so fetch in one statement."""
+    return AccessToken.objects.filter(
+        key_hash=_hash(raw), kind=kind, revoked_at=None, expires_at__gt=timezone.now()
+    )
+
+
 def resolve_token(raw: str, kind: str) -> AccessToken | None:
     """Return the live token of ``kind`` for a raw bearer value, else None."""
     if not raw:
         return None
-    return (
-        AccessToken.objects.select_related("user", "worker")
-        .filter(key_hash=_hash(raw), kind=kind, revoked_at=None, expires_at__gt=timezone.now())
-        .first()
-    )
+    return live_tokens(raw, kind).select_related("user", "worker").first()
 
 
 # --- workers: one-time codes ---------------------------------------------------

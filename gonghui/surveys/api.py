@@ -11,8 +11,6 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from gonghui.accounts.auth import staff_auth, staff_user_auth
-from gonghui.accounts.models import AccessToken
-from gonghui.accounts.services import resolve_token
 from gonghui.core.api_routes import ErrorOut
 from gonghui.core.audit import client_ip
 from gonghui.core.errors import NotAuthenticated
@@ -38,14 +36,10 @@ def _worker_from_header(request):
     if not header:
         return None
     scheme, _sep, token = header.partition(" ")
-    found = (
-        resolve_token(token.strip(), AccessToken.Kind.WORKER)
-        if scheme.lower() == "bearer"
-        else None
-    )
-    if found is None:
+    worker = services.worker_for_bearer(token.strip()) if scheme.lower() == "bearer" else None
+    if worker is None:
         raise NotAuthenticated(_("请先登录或提供有效的令牌。"), code="not_authenticated")
-    return found.worker
+    return worker
 
 
 class Imported(Schema):

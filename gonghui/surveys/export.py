@@ -9,16 +9,8 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from gonghui.core.spreadsheets import row
 from gonghui.surveys.models import AnonymousResponse, Response, Survey
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    """A cell value that Excel (or a CSV re-save) never runs as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def columns(survey: Survey) -> list[tuple[str, str, str | None]]:
@@ -49,8 +41,8 @@ def _cell(answers: dict, name: str, option: str | None):
             return None
         return 1 if option in value else 0
     if isinstance(value, list):
-        return safe(" > ".join(value)) if value else None
-    return safe(value)
+        return " > ".join(value) if value else None
+    return value
 
 
 def export_xlsx(survey: Survey) -> bytes:
@@ -61,29 +53,36 @@ def export_xlsx(survey: Survey) -> bytes:
     if survey.anonymous:
         fixed = [_("版本"), _("提交日期"), _("所在工会"), _("疑似机器作答")]
         rows = AnonymousResponse.objects.filter(survey=survey).order_by("submitted_on")
-        ws.append(fixed + [h for h, _n, _o in cols])
+        ws.append(row(ws, fixed + [h for h, _n, _o in cols], bold=True))
         for r in rows.values_list(
             "version_id", "submitted_on", "org_path", "possible_machine", "answers"
         ).iterator(chunk_size=2000):
             ws.append(
-                [numbers[r[0]], r[1], r[2], int(r[3])] + [_cell(r[4], n, o) for _h, n, o in cols]
+                row(
+                    ws,
+                    [numbers[r[0]], r[1], r[2], int(r[3])]
+                    + [_cell(r[4], n, o) for _h, n, o in cols],
+                )
             )
     else:
         fixed = [_("版本"), _("提交时间"), _("所在工会"), _("用时（秒）"), _("疑似机器作答")]
         rows = Response.objects.filter(survey=survey).order_by("pk")
-        ws.append(fixed + [h for h, _n, _o in cols])
+        ws.append(row(ws, fixed + [h for h, _n, _o in cols], bold=True))
         for r in rows.values_list(
             "version_id", "submitted_at", "org_path", "seconds", "possible_machine", "answers"
         ).iterator(chunk_size=2000):
             ws.append(
-                [numbers[r[0]], r[1].replace(tzinfo=None), r[2], r[3], int(r[4])]
-                + [_cell(r[5], n, o) for _h, n, o in cols]
+                row(
+                    ws,
+                    [numbers[r[0]], r[1].replace(tzinfo=None), r[2], r[3], int(r[4])]
+                    + [_cell(r[5], n, o) for _h, n, o in cols],
+                )
             )
     info = wb.create_sheet(_("版本"))
-    info.append([_("版本"), _("来源文件"), _("SHA-256"), _("创建时间")])
+    info.append(row(info, [_("版本"), _("来源文件"), _("SHA-256"), _("创建时间")], bold=True))
     for v in survey.versions.order_by("number"):
         info.append(
-            [v.number, safe(v.source_name), v.source_sha256, v.created_at.replace(tzinfo=None)]
+            row(info, [v.number, v.source_name, v.source_sha256, v.created_at.replace(tzinfo=None)])
         )
     buf = io.BytesIO()
     wb.save(buf)

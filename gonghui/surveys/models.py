@@ -231,22 +231,6 @@ class SurveyTally(models.Model):
         return f"{self.survey_id} {self.question}={self.value}: {self.n}"
 
 
-class ThrottleHit(models.Model):
-    """A counter per key and minute for public links (core has no shared throttle yet)."""
-
-    key = models.CharField(max_length=100)
-    minute = models.BigIntegerField()
-    hits = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "minute"], name="survey_throttle_key_minute")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key}@{self.minute}"
-
-
 class Need(models.Model):
     """An item of the needs list (需求清单): what a worker needs, the org that owns it, its
     due date, and its life until the worker has had a reply and said whether it is solved.

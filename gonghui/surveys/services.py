@@ -2,19 +2,21 @@
 row when someone is told), after locking the row it changes."""
 
 import hashlib
+import json
 import time
+import uuid
 from datetime import date
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, outbox
-from gonghui.core.errors import Conflict, Throttled
+from gonghui.core import audit, outbox, throttle
+from gonghui.core.errors import Conflict
 from gonghui.orgs.models import Org
 from gonghui.surveys import forms, tallies, xlsform
 from gonghui.surveys.access import get_need_for, get_survey_for
@@ -28,7 +30,6 @@ from gonghui.surveys.models import (
     Response,
     Survey,
     SurveyVersion,
-    ThrottleHit,
 )
 from gonghui.surveys.workflow import NEED_WORKFLOW
 
@@ -218,6 +219,36 @@ def _member_org(worker) -> Org | None:
     return worker._survey_member_org
 
 
+def worker_for_bearer(raw: str):
+    """The worker of a live bearer token, or None, with the union of their active
+    membership fetched in the same statement (the answer path asks for both)."""
+    from gonghui.accounts.models import AccessToken
+    from gonghui.accounts.services import live_tokens
+    from gonghui.members.choices import MemberStatus
+    from gonghui.members.models import Member
+
+    if not raw:
+        return None
+    member = Member.objects.filter(worker=OuterRef("worker_id"), status=MemberStatus.ACTIVE)
+    token = (
+        live_tokens(raw, AccessToken.Kind.WORKER)
+        .select_related("worker")
+        .annotate(
+            member_org_id=Subquery(member.values("org_id")[:1]),
+            member_org_path=Subquery(member.values("org__path")[:1]),
+        )
+        .first()
+    )
+    if token is None:
+        return None
+    worker = token.worker
+    # Only the key and the path are read on this path (scope check, answer's union).
+    worker._survey_member_org = (
+        Org(pk=token.member_org_id, path=token.member_org_path) if token.member_org_id else None
+    )
+    return worker
+
+
 def survey_for_respondent(pk, *, worker=None, token: str | None = None):
     """The open survey a worker (a member in its subtree) or a public token may answer,
     with the distribution; Http404 for anything else."""
@@ -241,15 +272,14 @@ def survey_for_respondent(pk, *, worker=None, token: str | None = None):
     return survey, dist
 
 
-def _throttle(key: str, limit: int) -> None:
-    """Count one hit for ``key`` this minute in the database (shared by every process)."""
-    minute = int(time.time() // 60)
-    with transaction.atomic():
-        row, _created = ThrottleHit.objects.get_or_create(key=key[:100], minute=minute)
-        ThrottleHit.objects.filter(pk=row.pk).update(hits=F("hits") + 1)
-        hits = ThrottleHit.objects.filter(pk=row.pk).values_list("hits", flat=True).first()
-    if hits > limit:
-        raise Throttled(_("提交过于频繁，请稍后再试。"), code="throttled", retry_after=60)
+def _throttle(survey: Survey, ip: str) -> None:
+    """Count one public answer from ``ip`` on ``survey`` (core's one-statement counter,
+    shared by every process); 429 past ``PUBLIC_PER_MINUTE``. Counted before the answer's
+    write, so a refusal does not undo its own count."""
+    limit = throttle.Limit("survey_public", PUBLIC_PER_MINUTE, 60)
+    throttle.check(
+        limit, f"{survey.pk}:{ip}", message=_("提交过于频繁，请稍后再试。"), code="throttled"
+    )
 
 
 def _coarse_path(path: str) -> str:
@@ -278,49 +308,99 @@ def submit(
         seconds is None and worker is None
     )
     if worker is None and ip:
-        _throttle(
-            f"survey:{survey.pk}:{hashlib.sha256(ip.encode()).hexdigest()[:32]}", PUBLIC_PER_MINUTE
-        )
+        _throttle(survey, ip)
     org = _member_org(worker) if worker is not None else None
     try:
-        with transaction.atomic():
-            if survey.anonymous:
-                if worker is not None:
-                    Participation.objects.create(survey=survey, worker=worker)
-                path = _coarse_path(org.path) if org else ""
-                AnonymousResponse.objects.create(
-                    survey=survey,
-                    version=version,
-                    org_path=path,
-                    answers=stored,
-                    possible_machine=machine,
-                    submitted_on=timezone.localdate(),
-                )
-                tallies.add(survey, path, version.definition, stored)
-                # No actor and no answer id: the audit log must not join the two either.
-                audit.record("surveys.answered_anonymously", obj=survey)
-            else:
-                response = Response.objects.create(
-                    survey=survey,
-                    version=version,
-                    worker=worker,
-                    org=org,
-                    org_path=org.path if org else "",
-                    distribution=distribution,
-                    answers=stored,
-                    seconds=seconds,
-                    possible_machine=machine,
-                )
-                tallies.add(survey, response.org_path, version.definition, stored)
-                audit.record(
-                    "surveys.answered",
-                    obj=response,
-                    org=survey.org,
-                    actor_label=f"worker:{worker.pk}" if worker is not None else "public",
-                )
+        if connection.in_atomic_block:
+            # Inside a caller's transaction a failed statement needs a savepoint to undo.
+            with transaction.atomic():
+                _store(survey, version, stored, worker, org, distribution, seconds, machine)
+        else:
+            _store(survey, version, stored, worker, org, distribution, seconds, machine)
     except IntegrityError:
         raise Conflict(_("您已经填写过这份问卷。"), code="already_answered") from None
     return stored
+
+
+def _store(survey, version, stored, worker, org, distribution, seconds, machine) -> None:
+    """Write an answer sheet, its result cells and its audit row in ONE statement (data-
+    modifying CTEs): all or nothing without a transaction round trip, and the unique
+    constraint still decides a race (the statement fails as a whole, IntegrityError).
+
+    Anonymous: the participation, the answer (random key, date only, street-level union)
+    and an audit row with no actor and no answer id, so nothing joins the two.
+    """
+    from gonghui.core.models import AuditLog
+
+    now = timezone.now()
+    tally_sql, tally_params = tallies.upsert_sql(
+        survey,
+        _coarse_path(org.path) if org and survey.anonymous else (org.path if org else ""),
+        version.definition,
+        stored,
+    )
+    audit_table = AuditLog._meta.db_table
+    audit_cols = "at, actor_id, actor_label, action, object_type, object_id, org_path, ip, detail"
+    answers = json.dumps(stored, ensure_ascii=False)
+    if survey.anonymous:
+        parts, params = [], []
+        if worker is not None:
+            parts.append(
+                f"p AS (INSERT INTO {Participation._meta.db_table} (id, survey_id, worker_id) "  # noqa: S608 - table names are the models'
+                "VALUES (%s, %s, %s))"
+            )
+            params += [uuid.uuid4(), survey.pk, worker.pk]
+        parts.append(
+            f"r AS (INSERT INTO {AnonymousResponse._meta.db_table} (id, survey_id, version_id, "  # noqa: S608 - table names are the models'
+            "org_path, answers, possible_machine, submitted_on) "
+            "VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s))"
+        )
+        params += [
+            uuid.uuid4(),
+            survey.pk,
+            version.pk,
+            _coarse_path(org.path) if org else "",
+            answers,
+            machine,
+            timezone.localdate(),
+        ]
+        parts.append(f"t AS ({tally_sql})")
+        params += tally_params
+        parts.append(
+            f"a AS (INSERT INTO {audit_table} ({audit_cols}) "  # noqa: S608
+            "VALUES (%s, NULL, '', 'surveys.answered_anonymously', 'surveys.survey', %s, %s, "
+            "NULL, '{}'::jsonb))"
+        )
+        params += [now, str(survey.pk), survey.org.path]
+        sql = "WITH " + ", ".join(parts) + " SELECT 1"
+    else:
+        sql = (
+            f"WITH r AS (INSERT INTO {Response._meta.db_table} (survey_id, version_id, "  # noqa: S608 - table names are the models'
+            "worker_id, org_id, org_path, distribution_id, answers, seconds, possible_machine, "
+            "submitted_at) VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s) RETURNING id), "
+            f"t AS ({tally_sql}), "
+            f"a AS (INSERT INTO {audit_table} ({audit_cols}) "
+            "SELECT %s, NULL, %s, 'surveys.answered', 'surveys.response', r.id::text, %s, NULL, "
+            "'{}'::jsonb FROM r) SELECT id FROM r"
+        )
+        params = [
+            survey.pk,
+            version.pk,
+            worker.pk if worker is not None else None,
+            org.pk if org else None,
+            org.path if org else "",
+            distribution.pk if distribution is not None else None,
+            answers,
+            seconds,
+            machine,
+            now,
+            *tally_params,
+            now,
+            f"worker:{worker.pk}" if worker is not None else "public",
+            survey.org.path,
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 # --- needs --------------------------------------------------------------------------

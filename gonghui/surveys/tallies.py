@@ -30,21 +30,21 @@ def cells(definition: dict, stored: dict) -> list[tuple[str, str]]:
     return out
 
 
-def add(survey: Survey, org_path: str, definition: dict, stored: dict) -> None:
-    """Count one answer sheet; call inside the transaction that stores it."""
+def upsert_sql(survey: Survey, org_path: str, definition: dict, stored: dict):
+    """The ``INSERT … ON CONFLICT DO UPDATE`` that counts one answer sheet, and its
+    parameters (rows sorted, so two submits never deadlock), to run alone or in a CTE."""
     rows = sorted(set(cells(definition, stored)))
     table = SurveyTally._meta.db_table
     values = ", ".join(["(%s, %s, %s, %s, 1)"] * len(rows))
     params: list = []
     for question, value in rows:
         params += [survey.pk, org_path, question, value]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (survey_id, org_path, question, value, n) VALUES {values} "  # noqa: S608
-            f"ON CONFLICT (survey_id, org_path, question, value) "
-            f"DO UPDATE SET n = {table}.n + EXCLUDED.n",
-            params,
-        )
+    sql = (
+        f"INSERT INTO {table} (survey_id, org_path, question, value, n) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT (survey_id, org_path, question, value) "
+        f"DO UPDATE SET n = {table}.n + EXCLUDED.n"
+    )
+    return sql, params
 
 
 def rebuild(survey: Survey) -> int:

@@ -275,7 +275,10 @@ def test_it_exports_versions_merged_with_stable_columns(district_supervisor, cha
     assert header[5:] == ["kinds/housing", "kinds/training", "kinds/care", "note", "age"]
     first, second = (dict(zip(header, row, strict=True)) for row in rows[1:])
     assert first["版本"] == 1 and second["版本"] == 2
-    assert (first["kinds/training"], first["kinds/care"], first["note"]) == (1, 1, "'=1+1")
+    assert (first["kinds/training"], first["kinds/care"], first["note"]) == (1, 1, "=1+1")
+    # Text that looks like a formula stays text (core's quote prefix, as Excel stores it).
+    note = ws.cell(row=2, column=header.index("note") + 1)
+    assert (note.data_type, note.quotePrefix) == ("s", True)
     assert (second["kinds/training"], second["kinds/care"], second["age"]) == (0, 1, 40)
 
 
