@@ -1,6 +1,8 @@
 """Demo data for rights protection: a year of mediation and legal-aid cases in every
-district, made through the services with past timestamps so every case has its
-timeline, clocks and figures as real use would leave them. Some are collective (and
+district with past timestamps, every case with the rows real use would leave (its
+timeline, clocks, claims and figures). The mediation cases are built in memory and
+bulk-inserted (a round trip per step made seeding take a minute at small scale); the
+lawyers and legal-aid cases, far fewer, go through the services. Some are collective (and
 raise the district's early warning), some agreements are not kept, some cases go on
 to arbitration or a court. Deterministic for a given seed.
 
@@ -12,18 +14,22 @@ Phone numbers come from a counter in the 147 block and belong to nobody.
 import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from faker import Faker
 from tqdm import tqdm
 
 from gonghui.core.workdays import SHANGHAI
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Enterprise, Org
-from gonghui.rights import legal_aid, services
-from gonghui.rights.choices import AidOutcome, ClaimKind, DisputeOutcome
+from gonghui.rights import clocks, legal_aid, rollups, services
+from gonghui.rights.choices import AidOutcome, Channel, ClaimKind, DisputeOutcome, DisputeStatus
+from gonghui.rights.models import Applicant, Claim, Dispute, DisputeEvent, Session
+from gonghui.rights.workflow import DISPUTE
 
 
 @dataclass(frozen=True)
@@ -78,17 +84,20 @@ def seed_rights(
     streets: dict[int, list[Org]] = {}
     for street in Org.objects.filter(kind=OrgKind.STREET).defer("boundary").order_by("path"):
         streets.setdefault(street.parent_id, []).append(street)
-    employers = list(Enterprise.objects.order_by("pk").values_list("name", "uscc")[:5000])
+    employers = list(Enterprise.objects.order_by("pk").values_list("name", "uscc", "pk")[:5000])
     today = timezone.localdate()
     phone_seq = iter(range(10_000_000))
 
     def phone() -> str:
         return f"147{next(phone_seq):08d}"
 
-    def employer() -> tuple[str, str]:
+    def employer3() -> tuple[str, str, int | None]:
         if employers and rng.random() < 0.7:
             return employers[rng.randrange(len(employers))]
-        return fake.company(), ""
+        return fake.company(), "", None
+
+    def employer() -> tuple[str, str]:
+        return employer3()[:2]
 
     counts = {
         "disputes": 0,
@@ -124,12 +133,14 @@ def seed_rights(
             desc="rights disputes",
             unit="case",
         )
+        built = _Disputes(actor)
         for district in districts:
             bodies = streets.get(district.pk) or [district]
             for _i in range(per_district):
-                _one_dispute(rng, fake, district, bodies, employer, phone, today, actor, counts)
+                built.add(rng, fake, district, bodies, employer3, phone, today, counts)
                 bar.update(1)
         bar.close()
+        built.write()
         per_district = max(1, scale.aid_cases // len(districts))
         for district in districts:
             bodies = streets.get(district.pk) or [district]
@@ -149,89 +160,178 @@ def seed_rights(
     return counts
 
 
-def _one_dispute(rng, fake, district, bodies, employer, phone, today, actor, counts) -> None:
-    received = today - timedelta(days=rng.randint(1, 365))
-    body = district if rng.random() < 0.2 else bodies[rng.randrange(len(bodies))]
-    collective = rng.random() < 0.03
-    kinds = list(dict.fromkeys(_pick(rng, CLAIM_WEIGHTS) for _ in range(rng.randint(1, 3))))
-    claims = [{"kind": k, "amount": f"{rng.randint(20, 600) * 100}.00"} for k in kinds]
-    name, uscc = employer()
-    people = [{"name": fake.name(), "phone": phone()} for _ in range(3 if collective else 1)]
-    at = _at(received, rng)
-    dispute = services.create_dispute(
-        services.DisputeIntake(
-            channel="oral" if rng.random() < 0.3 else "written",
-            applicants=people,
+class _Disputes:
+    """The demo's mediation cases, built in memory and written with a few bulk inserts:
+    each case the rows the services would have left (the case, its applicants, claims,
+    sessions and timeline, the figures' roll-up), without a round trip per step."""
+
+    def __init__(self, actor) -> None:
+        self.actor = actor
+        self.label = actor.get_username()
+        self.cases: list[tuple[Dispute, list, list, list, list]] = []
+
+    def add(self, rng, fake, district, bodies, employer, phone, today, counts) -> None:
+        received = today - timedelta(days=rng.randint(1, 365))
+        body = district if rng.random() < 0.2 else bodies[rng.randrange(len(bodies))]
+        collective = rng.random() < 0.03
+        kinds = list(dict.fromkeys(_pick(rng, CLAIM_WEIGHTS) for _ in range(rng.randint(1, 3))))
+        amounts = {k: Decimal(rng.randint(20, 600) * 100) for k in kinds}
+        (name, uscc, enterprise_id) = employer()
+        people = [(fake.name(), phone()) for _ in range(3 if collective else 1)]
+        at = _at(received, rng)
+        oral = rng.random() < 0.3
+        known = received - timedelta(days=rng.randint(5, 200))
+        ended = received - timedelta(days=rng.randint(1, 60)) if rng.random() < 0.6 else None
+        d = Dispute(
+            channel=Channel.ORAL if oral else Channel.WRITTEN,
+            status=DisputeStatus.RECEIVED,
+            org=body,
+            org_path=body.path,
+            district=district,
             employer_name=name,
             employer_uscc=uscc,
-            claims=claims,
+            enterprise_id=enterprise_id,
             facts=FACTS[kinds[0]],
             workers_count=rng.randint(10, 60) if collective else 1,
-            known_since=received - timedelta(days=rng.randint(5, 200)),
-            employment_ended_on=received - timedelta(days=rng.randint(1, 60))
-            if rng.random() < 0.6
-            else None,
-        ),
-        org=body,
-        actor=actor,
-        now=at,
-    )
-    counts["disputes"] += 1
-    counts["collective"] += collective
-    age = (today - received).days
+            collective=collective,
+            urgent=collective,
+            oral_taken_by=self.actor if oral else None,
+            received_at=at,
+            received_on=received,
+            arbitration_right_from=clocks.arbitration_right_from(received),
+            known_since=known,
+            employment_ended_on=ended,
+            limitation_until=clocks.limitation_until(
+                kinds=set(kinds), known_since=known, employment_ended_on=ended
+            ),
+            claimed_total=sum(amounts.values(), Decimal("0")),
+        )
+        applicants = [
+            Applicant(dispute=d, name=n, phone=ph, representative=collective and i == 0)
+            for i, (n, ph) in enumerate(people)
+        ]
+        claims = {k: Claim(dispute=d, kind=k, amount=v) for k, v in amounts.items()}
+        sessions: list[Session] = []
+        events: list[DisputeEvent] = []
+        self.cases.append((d, applicants, list(claims.values()), sessions, events))
+        note = _("口头申请，由%(who)s当场记录。") % {"who": self.label} if oral else _("书面申请。")
+        self._event(d, events, "receive", at, note)
+        counts["disputes"] += 1
+        counts["collective"] += collective
+        age = (today - received).days
 
-    def step(action: str, days: int, **data) -> bool:
-        nonlocal dispute
-        if days > age:
-            return False
-        dispute = services.act(dispute, action, actor=actor, now=at + timedelta(days=days), **data)
-        return True
+        def step(action: str, days: int, note: str = "", **data) -> bool:
+            if days > age:
+                return False
+            when = at + timedelta(days=days)
+            target = DISPUTE[action].target
+            if action == "accept":
+                d.accepted_at = when
+            elif action == "session":
+                sessions.append(
+                    Session(dispute=d, at=when, place=data["place"], attendees=data["attendees"])
+                )
+            elif action == "agree":
+                for k, v in data["items"].items():
+                    claims[k].agreed = v
+                d.agreed_at, d.perform_by = when, data["perform_by"]
+                d.agreed_total = sum(data["items"].values(), Decimal("0"))
+                d.signed_worker, d.signed_employer = people[0][0], name
+                d.signed_mediator = self.label
+            elif action == "refer":
+                d.referred_to, d.external_no = data["to"], data.get("external_no", "")
+            elif action == "close":
+                for k, v in data.get("recovered", {}).items():
+                    claims[k].recovered = v
+                d.outcome = data["outcome"]
+                d.recovered_total = sum(data.get("recovered", {}).values(), Decimal("0"))
+                d.closed_at = when
+            self._event(d, events, action, when, note, target=target)
+            return True
 
-    if rng.random() < 0.05:
-        step("refuse", 1, reason="不属于劳动争议调解范围")
-        return
-    if not step("accept", rng.randint(0, 2)):
-        return
-    session_day = rng.randint(2, 8)
-    step(
-        "session",
-        session_day,
-        place=f"{body.display_name}职工服务中心",
-        attendees="申请人、用人单位代表、调解员",
-    )
-    fate = rng.random()
-    if fate < 0.62:
-        agree_day = session_day + rng.randint(0, 6)
-        share = rng.choice([0.6, 0.75, 0.9, 1.0])
-        items = [{"kind": c["kind"], "amount": f"{float(c['amount']) * share:.2f}"} for c in claims]
-        perform_day = agree_day + rng.randint(7, 30)
-        perform_by = (received + timedelta(days=perform_day)).isoformat()
-        if not step("agree", agree_day, items=items, perform_by=perform_by):
+        if rng.random() < 0.05:
+            step("refuse", 1, "不属于劳动争议调解范围")
             return
-        counts["agreed"] += 1
-        if rng.random() < 0.85:
-            if step("performed", perform_day):
-                step("close", perform_day + 1, outcome=DisputeOutcome.PERFORMED, recovered=items)
-        elif step("default", perform_day + 1):
-            counts["defaulted"] += 1
-            if rng.random() < 0.5 and step("refer", perform_day + 5, to="arbitration"):
+        if not step("accept", rng.randint(0, 2)):
+            return
+        session_day = rng.randint(2, 8)
+        step(
+            "session",
+            session_day,
+            place=f"{body.display_name}职工服务中心",
+            attendees="申请人、用人单位代表、调解员",
+        )
+        fate = rng.random()
+        if fate < 0.62:
+            agree_day = session_day + rng.randint(0, 6)
+            share = rng.choice([Decimal("0.6"), Decimal("0.75"), Decimal("0.9"), Decimal("1")])
+            items = {k: (v * share).quantize(Decimal("0.01")) for k, v in amounts.items()}
+            perform_day = agree_day + rng.randint(7, 30)
+            perform_by = received + timedelta(days=perform_day)
+            if not step("agree", agree_day, items=items, perform_by=perform_by):
+                return
+            counts["agreed"] += 1
+            if rng.random() < 0.85:
+                if step("performed", perform_day):
+                    step(
+                        "close", perform_day + 1, outcome=DisputeOutcome.PERFORMED, recovered=items
+                    )
+            elif step("default", perform_day + 1):
+                counts["defaulted"] += 1
+                if rng.random() < 0.5 and step("refer", perform_day + 5, to="arbitration"):
+                    counts["referred"] += 1
+        elif fate < 0.85:
+            to = "arbitration" if rng.random() < 0.8 else "court"
+            number = f"京劳人仲字[{received.year}]第{rng.randint(100, 9999)}号"
+            if step("refer", 16 + rng.randint(0, 10), to=to, external_no=number):
                 counts["referred"] += 1
-    elif fate < 0.85:
-        to = "arbitration" if rng.random() < 0.8 else "court"
-        if step(
-            "refer",
-            16 + rng.randint(0, 10),
-            to=to,
-            external_no=f"京劳人仲字[{received.year}]第{rng.randint(100, 9999)}号",
-        ):
-            counts["referred"] += 1
-            step(
-                "close",
-                30,
-                outcome=DisputeOutcome.ARBITRATION if to == "arbitration" else DisputeOutcome.COURT,
+                outcome = (
+                    DisputeOutcome.ARBITRATION if to == "arbitration" else DisputeOutcome.COURT
+                )
+                step("close", 30, outcome=outcome)
+        elif fate < 0.95 and step("withdraw", session_day + 1, "双方自行和解"):
+            step("close", session_day + 2, outcome=DisputeOutcome.WITHDRAWN)
+
+    def _event(self, d: Dispute, events: list, action: str, at, note: str, *, target=None):
+        from_status = d.status
+        if target:
+            d.status = target
+        events.append(
+            DisputeEvent(
+                dispute=d,
+                at=at,
+                actor=self.actor,
+                actor_label=self.label[:100],
+                action=action,
+                from_status=from_status if action != "receive" else "",
+                to_status=d.status,
+                note=note,
+                public=True,
             )
-    elif fate < 0.95 and step("withdraw", session_day + 1, reason="双方自行和解"):
-        step("close", session_day + 2, outcome=DisputeOutcome.WITHDRAWN)
+        )
+
+    def write(self) -> None:
+        """Insert every case and its rows; raise the collective cases' warnings."""
+        by_year: dict[int, list[Dispute]] = {}
+        for d, *_rows in self.cases:
+            by_year.setdefault(d.received_on.year, []).append(d)
+        for year, cases in by_year.items():
+            for d, no in zip(
+                cases, services.reserve_case_numbers("TJ", year, len(cases)), strict=True
+            ):
+                d.case_no = no
+        disputes = Dispute.objects.bulk_create([c[0] for c in self.cases], batch_size=2000)
+        for i, model in enumerate((Applicant, Claim, Session, DisputeEvent), start=1):
+            model.objects.bulk_create([r for c in self.cases for r in c[i]], batch_size=5000)
+        through = Dispute.mediators.through
+        through.objects.bulk_create(
+            [through(dispute_id=d.pk, user_id=self.actor.pk) for d in disputes if d.accepted_at],
+            batch_size=5000,
+        )
+        rollups.add_all(disputes)
+        for d in disputes:
+            if d.collective:
+                services._raise_collective_warning(d, d.district, at=d.received_at)
 
 
 def _one_aid_case(
