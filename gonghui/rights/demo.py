@@ -1,8 +1,8 @@
 """Demo data for rights protection: a year of mediation and legal-aid cases in every
 district with past timestamps, every case with the rows real use would leave (its
 timeline, clocks, claims and figures). The mediation cases are built in memory and
-bulk-inserted (a round trip per step made seeding take a minute at small scale); the
-lawyers and legal-aid cases, far fewer, go through the services. Some are collective (and
+bulk-inserted with the legal-aid cases (a round trip per step made seeding take a
+minute at small scale); the lawyers, a few dozen, go through the services. Some are collective (and
 raise the district's early warning), some agreements are not kept, some cases go on
 to arbitration or a court. Deterministic for a given seed.
 
@@ -23,13 +23,30 @@ from django.utils.translation import gettext as _
 from faker import Faker
 from tqdm import tqdm
 
+from gonghui.core.generations import bump
 from gonghui.core.workdays import SHANGHAI
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Enterprise, Org
-from gonghui.rights import clocks, legal_aid, rollups, services
-from gonghui.rights.choices import AidOutcome, Channel, ClaimKind, DisputeOutcome, DisputeStatus
-from gonghui.rights.models import Applicant, Claim, Dispute, DisputeEvent, Session
-from gonghui.rights.workflow import DISPUTE
+from gonghui.rights import clocks, conflicts, legal_aid, rollups, services
+from gonghui.rights.choices import (
+    AidOutcome,
+    AidStatus,
+    Channel,
+    ClaimKind,
+    DisputeOutcome,
+    DisputeStatus,
+)
+from gonghui.rights.models import (
+    AidCase,
+    AidEvent,
+    Applicant,
+    Claim,
+    Dispute,
+    DisputeEvent,
+    Party,
+    Session,
+)
+from gonghui.rights.workflow import AID, DISPUTE
 
 
 @dataclass(frozen=True)
@@ -142,21 +159,14 @@ def seed_rights(
         bar.close()
         built.write()
         per_district = max(1, scale.aid_cases // len(districts))
+        aid = _AidCases(actor)
         for district in districts:
             bodies = streets.get(district.pk) or [district]
             for _i in range(per_district):
-                _one_aid_case(
-                    rng,
-                    fake,
-                    district,
-                    bodies,
-                    employer,
-                    phone,
-                    today,
-                    actor,
-                    lawyers.get(district.pk, []),
-                    counts,
+                aid.add(
+                    rng, fake, bodies, employer3, phone, today, lawyers.get(district.pk, []), counts
                 )
+        aid.write()
     return counts
 
 
@@ -334,58 +344,114 @@ class _Disputes:
                 services._raise_collective_warning(d, d.district, at=d.received_at)
 
 
-def _one_aid_case(
-    rng, fake, district, bodies, employer, phone, today, actor, lawyers, counts
-) -> None:
-    received = today - timedelta(days=rng.randint(1, 365))
-    at = _at(received, rng)
-    name, uscc = employer()
-    groups = [rng.choice(["migrant", "gig", "injury"])] if rng.random() < 0.5 else []
-    case = legal_aid.create_aid_case(
-        org=bodies[rng.randrange(len(bodies))],
-        applicant={"name": fake.name(), "phone": phone()},
-        employer={"name": name, "uscc": uscc},
-        matter=rng.choice(list(FACTS.values())),
-        monthly_income=f"{rng.randint(18, 90) * 100}",
-        groups=groups,
-        actor=actor,
-        now=at,
-    )
-    counts["aid_cases"] += 1
-    age = (today - received).days
-    if not case.eligible:
-        if age > 2:
-            legal_aid.act(
-                case,
-                "reject",
-                actor=actor,
-                now=at + timedelta(days=2),
-                reason="收入不符合经济困难标准",
-                referral="区法律援助中心",
-            )
-        return
-    if age < 2 or not lawyers:
-        return
-    for lawyer in rng.sample(lawyers, len(lawyers)):
-        try:
-            case = legal_aid.assign(
-                case, lawyer_id=lawyer.pk, actor=actor, now=at + timedelta(days=2)
-            )
-            break
-        except legal_aid.ConflictFound:
-            continue
-    else:
-        return
-    if age > 10:
-        legal_aid.act(
-            case, "serve", actor=actor, now=at + timedelta(days=10), note="代写仲裁申请书并出庭"
+class _AidCases:
+    """The demo's legal-aid cases, built in memory and bulk-inserted like the disputes;
+    the screen and the conflict check are the services' own (read-only) functions."""
+
+    def __init__(self, actor) -> None:
+        self.actor = actor
+        self.label = actor.get_username()
+        self.cases: list[tuple[AidCase, list[AidEvent]]] = []
+        self.parties: list[Party] = []
+
+    def add(self, rng, fake, bodies, employer, phone, today, lawyers, counts) -> None:
+        received = today - timedelta(days=rng.randint(1, 365))
+        at = _at(received, rng)
+        name, uscc, enterprise_id = employer()
+        groups = [rng.choice(["migrant", "gig", "injury"])] if rng.random() < 0.5 else []
+        matter = rng.choice(list(FACTS.values()))
+        income = Decimal(rng.randint(18, 90) * 100)
+        criteria = legal_aid.screen(
+            local=True, matter=matter, employer_name=name, income=income, groups=groups
         )
-    if age > 60:
-        legal_aid.act(
-            case,
-            "close",
-            actor=actor,
-            now=at + timedelta(days=60),
-            outcome=rng.choice(AidOutcome.values[:4]),
-            recovered=f"{rng.randint(20, 400) * 100}",
+        case = AidCase(
+            org=bodies[rng.randrange(len(bodies))],
+            status=AidStatus.SCREENING,
+            applicant_name=fake.name(),
+            applicant_phone=phone(),
+            employer_name=name,
+            employer_uscc=uscc,
+            enterprise_id=enterprise_id,
+            matter=matter,
+            monthly_income=income,
+            groups=groups,
+            eligibility=criteria,
+            eligible=legal_aid._eligible(criteria),
+            received_at=at,
         )
+        case.org_path = case.org.path
+        events: list[AidEvent] = []
+        self.cases.append((case, events))
+        self._event(case, events, "intake", at, "；".join(c["reason"] for c in criteria))
+        counts["aid_cases"] += 1
+        age = (today - received).days
+        if not case.eligible:
+            if age > 2:
+                case.reject_reason, case.referral = "收入不符合经济困难标准", "区法律援助中心"
+                self._event(case, events, "reject", at + timedelta(days=2), case.reject_reason)
+            return
+        if age < 2 or not lawyers:
+            return
+        for lawyer in rng.sample(lawyers, len(lawyers)):
+            if not conflicts.check(name=name, uscc=uscc, lawyer_id=lawyer.pk):
+                break
+        else:
+            return
+        case.lawyer = lawyer
+        note = _("指派律师：%(name)s（%(firm)s）") % {"name": lawyer.name, "firm": lawyer.firm}
+        self._event(case, events, "assign", at + timedelta(days=2), note)
+        if age > 10:
+            self._event(case, events, "serve", at + timedelta(days=10), "代写仲裁申请书并出庭")
+        if age > 60:
+            case.outcome = rng.choice(AidOutcome.values[:4])
+            case.recovered_total = Decimal(rng.randint(20, 400) * 100)
+            case.closed_at = at + timedelta(days=60)
+            self._event(case, events, "close", case.closed_at, "")
+            norm = conflicts.normalise(case.applicant_name)
+            self.parties.append(
+                Party(
+                    source=Party.Source.CASE,
+                    lawyer=lawyer,
+                    name=case.applicant_name,
+                    norm=norm,
+                    pinyin=conflicts.pinyin_of(norm),
+                    case_ref=case,  # replaced by the case number on writing
+                )
+            )
+
+    def _event(self, case: AidCase, events: list, action: str, at, note: str) -> None:
+        from_status = case.status
+        target = AID[action].target if action in AID else None
+        if target:
+            case.status = target
+        events.append(
+            AidEvent(
+                case=case,
+                at=at,
+                actor=self.actor,
+                actor_label=self.label[:100],
+                action=action,
+                from_status=from_status if action != "intake" else "",
+                to_status=case.status,
+                note=note,
+                public=True,
+            )
+        )
+
+    def write(self) -> None:
+        by_year: dict[int, list[AidCase]] = {}
+        for case, _events in self.cases:
+            by_year.setdefault(services.local_date(case.received_at).year, []).append(case)
+        for year, cases in by_year.items():
+            for case, no in zip(
+                cases, services.reserve_case_numbers("YZ", year, len(cases)), strict=True
+            ):
+                case.case_no = no
+        created = AidCase.objects.bulk_create([c for c, _e in self.cases], batch_size=2000)
+        AidEvent.objects.bulk_create([e for _c, ev in self.cases for e in ev], batch_size=5000)
+        for party in self.parties:
+            party.case_ref = party.case_ref.case_no
+        if self.parties:
+            Party.objects.bulk_create(self.parties, batch_size=5000)
+            bump(conflicts.GENERATION)
+        rollups.add_all(created)
