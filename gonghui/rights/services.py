@@ -62,6 +62,17 @@ def next_case_no(prefix: str, year: int) -> str:
     return f"{key}-{counter.last:06d}"
 
 
+def reserve_case_numbers(prefix: str, year: int, n: int) -> list[str]:
+    """Return ``n`` consecutive case numbers of a prefix and year (bulk writers)."""
+    key = f"{prefix}-{year}"
+    CaseCounter.objects.get_or_create(key=key)
+    counter = CaseCounter.objects.select_for_update().get(key=key)
+    first = counter.last + 1
+    counter.last += n
+    counter.save(update_fields=["last"])
+    return [f"{key}-{i:06d}" for i in range(first, counter.last + 1)]
+
+
 def district_of(org: Org) -> Org | None:
     return (
         Org.objects.filter(path__in=access.ancestor_paths(org.path), kind=OrgKind.DISTRICT)
