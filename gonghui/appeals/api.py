@@ -16,7 +16,15 @@ from gonghui.accounts.auth import OrgApiKey, WorkerBearer, staff_user_auth
 from gonghui.accounts.models import AccessToken, Worker
 from gonghui.accounts.services import resolve_token
 from gonghui.appeals import metrics, services, tracking, workflow
-from gonghui.appeals.choices import Category, Channel, Kind, Satisfaction, Status, Urgency
+from gonghui.appeals.choices import (
+    Category,
+    Channel,
+    Kind,
+    RouteReason,
+    Satisfaction,
+    Status,
+    Urgency,
+)
 from gonghui.appeals.models import Appeal
 from gonghui.core import pii
 from gonghui.core.api_routes import register_transitions
@@ -263,7 +271,10 @@ class AppealOut(Schema):
     dispatcher_org: OrgRef
     assigned_org: OrgRef | None
     grassroots_union: OrgRef | None
-    route_note: str
+    route_reason: RouteReason | None = Field(
+        None, description="Why it went where it went (派单依据), a code"
+    )
+    route_note: str = Field(..., description="route_reason in the caller's language")
     deadlines: DeadlinesOut
     overdue: bool
     supervised: bool
@@ -324,7 +335,8 @@ def appeal_out(appeal: Appeal, user, request=None, *, detail: bool = False) -> d
         "dispatcher_org": _org_ref(appeal.dispatcher_org),
         "assigned_org": _org_ref(appeal.assigned_org),
         "grassroots_union": _org_ref(appeal.grassroots_union),
-        "route_note": appeal.route_note,
+        "route_reason": appeal.route_reason or None,
+        "route_note": appeal.get_route_reason_display() if appeal.route_reason else "",
         "deadlines": {
             "accept_by": appeal.accept_by,
             "contact_by": appeal.contact_by,

@@ -21,6 +21,7 @@ from gonghui.appeals.choices import (
     Category,
     ExtensionStatus,
     Kind,
+    RouteReason,
     Satisfaction,
     Status,
 )
@@ -134,6 +135,7 @@ def _dispatch(appeal: Appeal, to_org: Org, *, actor, actor_label: str = "", note
         appeal,
         "status",
         "assigned_org",
+        "route_reason",
         "dispatched_at",
         "accept_by",
         "contact_by",
@@ -210,6 +212,7 @@ def _do_dispatch(appeal, *, actor, org_id=None, note="", **_ignored):
             new_value=to_org.pk,
             actor=actor,
         )
+    appeal.route_reason = RouteReason.MANUAL  # a person chose the org (not 兜底)
     _dispatch(appeal, to_org, actor=actor, note=(note or "").strip()[:500])
     return note
 
