@@ -15,7 +15,7 @@ from pydantic import Field
 from gonghui.accounts.auth import OrgApiKey, WorkerBearer, staff_user_auth
 from gonghui.accounts.models import AccessToken, Worker
 from gonghui.accounts.services import resolve_token
-from gonghui.appeals import metrics, services, tracking, workflow
+from gonghui.appeals import metrics, search, services, tracking, workflow
 from gonghui.appeals.choices import (
     Category,
     Channel,
@@ -372,6 +372,12 @@ class AppealFilter(Schema):
     category: Category | None = None
     org: DbInt | None = None
     overdue: bool | None = None
+    q: str = Field(
+        "",
+        max_length=100,
+        description="Search: ticket number, an 11-digit mobile (exact), words of the text, "
+        "employer or address; space-separated terms must all match. Within your scope.",
+    )
     page: int = Field(1, ge=1, le=10000)
 
 
@@ -397,6 +403,7 @@ def list_appeals(request, filters: Query[AppealFilter]):
     if filters.overdue is not None:
         q = Q(overdue_accept=True) | Q(overdue_contact=True) | Q(overdue_resolve=True)
         qs = qs.filter(q) if filters.overdue else qs.exclude(q)
+    qs = search.search(qs, filters.q)
     total = qs.count()
     start = (filters.page - 1) * PAGE_SIZE
     rows = qs.order_by("resolve_by", "created_at")[start : start + PAGE_SIZE]
