@@ -16,8 +16,16 @@ from gonghui.accounts.auth import OrgApiKey, WorkerBearer, staff_user_auth
 from gonghui.accounts.models import AccessToken, Worker
 from gonghui.accounts.services import resolve_token
 from gonghui.appeals import access as appeal_access
-from gonghui.appeals import metrics, services, tracking, workflow
-from gonghui.appeals.choices import Category, Channel, Kind, Satisfaction, Status, Urgency
+from gonghui.appeals import metrics, search, services, tracking, workflow
+from gonghui.appeals.choices import (
+    Category,
+    Channel,
+    Kind,
+    RouteReason,
+    Satisfaction,
+    Status,
+    Urgency,
+)
 from gonghui.appeals.models import Appeal
 from gonghui.core import pii
 from gonghui.core.api_routes import register_transitions
@@ -266,7 +274,10 @@ class AppealOut(Schema):
     dispatcher_org: OrgRef
     assigned_org: OrgRef | None
     grassroots_union: OrgRef | None
-    route_note: str
+    route_reason: RouteReason | None = Field(
+        None, description="Why it went where it went (派单依据), a code"
+    )
+    route_note: str = Field(..., description="route_reason in the caller's language")
     deadlines: DeadlinesOut
     overdue: bool
     supervised: bool
@@ -327,7 +338,8 @@ def appeal_out(appeal: Appeal, user, request=None, *, detail: bool = False) -> d
         "dispatcher_org": _org_ref(appeal.dispatcher_org),
         "assigned_org": _org_ref(appeal.assigned_org),
         "grassroots_union": _org_ref(appeal.grassroots_union),
-        "route_note": appeal.route_note,
+        "route_reason": appeal.route_reason or None,
+        "route_note": appeal.get_route_reason_display() if appeal.route_reason else "",
         "deadlines": {
             "accept_by": appeal.accept_by,
             "contact_by": appeal.contact_by,
@@ -363,6 +375,12 @@ class AppealFilter(Schema):
     category: Category | None = None
     org: DbInt | None = None
     overdue: bool | None = None
+    q: str = Field(
+        "",
+        max_length=100,
+        description="Search: ticket number, an 11-digit mobile (exact), words of the text, "
+        "employer or address; space-separated terms must all match. Within your scope.",
+    )
     page: int = Field(1, ge=1, le=10000)
 
 
@@ -388,6 +406,7 @@ def list_appeals(request, filters: Query[AppealFilter]):
     if filters.overdue is not None:
         q = Q(overdue_accept=True) | Q(overdue_contact=True) | Q(overdue_resolve=True)
         qs = qs.filter(q) if filters.overdue else qs.exclude(q)
+    qs = search.search(qs, filters.q)
     total = qs.count()
     start = (filters.page - 1) * PAGE_SIZE
     rows = qs.order_by("resolve_by", "created_at")[start : start + PAGE_SIZE]

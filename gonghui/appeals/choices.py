@@ -72,6 +72,22 @@ class ExtensionStatus(models.TextChoices):
     REJECTED = "rejected", _("已驳回")
 
 
+class RouteReason(models.TextChoices):
+    """Why an appeal went where it went (派单依据), stored as a code, worded on display.
+
+    The rule-made reasons are the routing targets' codes; a channel naming the handling
+    org and a dispatcher's own choice have theirs."""
+
+    EMPLOYER_UNION_STREET = "employer_union_street", _("用人单位已建会：派基层工会所在街道")
+    LOCATION_STREET = "location_street", _("按诉求发生地派街道（乡镇）")
+    LOCATION_DISTRICT = "location_district", _("只知道所在区：由区总工会派单")
+    STREET_FEDERATION = "street_federation", _("入会事项由街道（乡镇）总工会办理")
+    DISTRICT_SERVICE_CENTRE = "district_service_centre", _("困难帮扶由区职工服务中心办理")
+    CITY = "city", _("兜底：市总工会派单中心")
+    CHANNEL = "channel", _("由渠道指定的承办单位（如服务阵地的管理单位）")
+    MANUAL = "manual", _("人工派单")
+
+
 class RouteTarget(models.TextChoices):
     EMPLOYER_UNION_STREET = "employer_union_street", _("用人单位所在基层工会的街道总工会")
     LOCATION_STREET = "location_street", _("所在地街道（乡镇）总工会")

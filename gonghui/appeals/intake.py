@@ -218,7 +218,7 @@ def create_appeal(
                 enterprise=enterprise,
                 grassroots_union=route.grassroots_union,
                 dispatcher_org=route.dispatcher_org,
-                route_note=route.note,
+                route_reason=route.reason,
                 triage_category=triage_category,
                 triage_confidence=found.confidence if triage_category else None,
                 needs_review=bool(triage_category) and found.needs_review,

@@ -9,6 +9,7 @@ from gonghui.appeals.choices import (
     Channel,
     ExtensionStatus,
     Kind,
+    RouteReason,
     RouteTarget,
     Satisfaction,
     Status,
@@ -99,7 +100,9 @@ class Appeal(models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_appeals",
     )
-    route_note = models.CharField(_("派单依据"), max_length=200, blank=True)
+    route_reason = models.CharField(
+        _("派单依据"), max_length=30, choices=RouteReason.choices, blank=True
+    )
     # What triage suggested at intake; a dispatcher's change is stored as a correction.
     triage_category = models.CharField(
         _("智能分类建议"), max_length=20, choices=Category.choices, blank=True

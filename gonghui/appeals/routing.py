@@ -8,7 +8,7 @@ first rule whose target resolves wins.
 from dataclasses import dataclass
 
 from gonghui.appeals import tables
-from gonghui.appeals.choices import Category, RouteTarget
+from gonghui.appeals.choices import Category, RouteReason, RouteTarget
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Enterprise, Org
 from gonghui.triage import services as triage_services
@@ -41,7 +41,11 @@ class Route:
     dispatcher_org: Org
     assigned_org: Org | None  # set when the rule dispatches automatically
     grassroots_union: Org | None
-    note: str
+    reason: str  # a RouteReason code, worded on display
+
+    @property
+    def note(self) -> str:
+        return str(RouteReason(self.reason).label)
 
 
 def _ancestor(org: Org | None, kind: str) -> Org | None:
@@ -94,8 +98,8 @@ def direct(org: Org) -> Route:
     """Route to an org the channel names (a station's owner); the city only queues it."""
     city = tables.city()
     if org.kind == OrgKind.CITY:
-        return Route(city, None, None, "兜底：市总工会派单中心")
-    return Route(city, org, None, "由渠道指定的承办单位（如服务阵地的管理单位）")
+        return Route(city, None, None, RouteReason.CITY)
+    return Route(city, org, None, RouteReason.CHANNEL)
 
 
 def route(
@@ -108,11 +112,12 @@ def route(
         org, union = _target(rule.target, enterprise=enterprise, street=street, district=district)
         if org is None:
             continue
-        note = rule.note or rule.target_label
+        # The reason is the rule's target (its code); the rule's own note is the admins'.
+        reason = rule.target
         if rule.auto_dispatch and org.kind != OrgKind.CITY:
-            return Route(city, org, union, note)
-        return Route(org, None, union, note)
-    return Route(city, None, None, "兜底：市总工会派单中心")
+            return Route(city, org, union, reason)
+        return Route(org, None, union, reason)
+    return Route(city, None, None, RouteReason.CITY)
 
 
 # The category keywords now live with triage (they are hints to its classifier); Open311

@@ -21,6 +21,7 @@ from gonghui.appeals.choices import (
     Category,
     ExtensionStatus,
     Kind,
+    RouteReason,
     Satisfaction,
     Status,
 )
@@ -204,6 +205,7 @@ def _dispatch(
         appeal,
         "status",
         "assigned_org",
+        "route_reason",
         "dispatched_at",
         "accept_by",
         "contact_by",
@@ -272,6 +274,7 @@ def _do_dispatch(appeal, *, actor, now, org_id=None, note="", **_ignored):
             new_value=to_org.pk,
             actor=actor,
         )
+    appeal.route_reason = RouteReason.MANUAL  # a person chose the org (not 兜底)
     _dispatch(appeal, to_org, actor=actor, note=(note or "").strip()[:500], now=now)
     return note
 

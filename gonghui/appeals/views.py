@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.appeals import duplicates, forms, routing, services, workflow
+from gonghui.appeals import duplicates, forms, routing, search, services, workflow
 from gonghui.appeals.choices import OPEN_STATUSES, Category, ExtensionStatus, Kind, Status
 from gonghui.appeals.models import Appeal, CallbackTask, Extension
 from gonghui.core import pii
@@ -320,12 +320,14 @@ def queues(request: HttpRequest) -> HttpResponse:
         raise Http404
     status = request.GET.get("status", "")
     category = request.GET.get("category", "")
+    q = request.GET.get("q", "").strip()[: search.MAX_LENGTH]
     now = timezone.now()
     qs = _with_orgs(_tab_queryset(tab, request, now))
     if status in Status.values:
         qs = qs.filter(status=status)
     if category in Category.values:
         qs = qs.filter(category=category)
+    qs = search.search(qs, q)
     if tab == "dispatch":
         qs = qs.order_by("created_at", "pk")  # first come, first dispatched
     else:
@@ -347,6 +349,7 @@ def queues(request: HttpRequest) -> HttpResponse:
             page=page,
             status=status,
             category=category,
+            q=q,
             statuses=Status.choices,
             categories=Category.choices,
         ),

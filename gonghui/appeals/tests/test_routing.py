@@ -78,7 +78,7 @@ def test_it_sends_membership_to_the_street_federation(
     by_employer = _file("我想加入工会，怎么办理入会手续？", employer_uscc=ununionised_employer.uscc)
     assert by_employer.category == "membership"
     assert (by_employer.status, by_employer.assigned_org) == ("dispatched", wangjing)
-    assert by_employer.route_note == "入会事项由街道（乡镇）总工会办理"
+    assert by_employer.route_reason == "street_federation"
     assert by_employer.dispatcher_org.admin_code == "110000"
 
     by_union = _file("我想转会籍到新单位。", employer_uscc=unionised_employer.uscc)
@@ -90,14 +90,14 @@ def test_it_sends_membership_to_the_street_federation(
 def test_it_sends_membership_by_location_to_the_street_polygon(wangjing_polygon):
     appeal = _file("我想加入工会，怎么办理入会手续？", **WANGJING_POINT)
     assert (appeal.status, appeal.assigned_org) == ("dispatched", wangjing_polygon)
-    assert appeal.route_note == "入会事项由街道（乡镇）总工会办理"
+    assert appeal.route_reason == "street_federation"
 
 
 def test_it_sends_hardship_to_the_district_service_centre(chaoyang, ununionised_employer):
     by_place = _file("家里老人大病住院，想申请困难帮扶。", **WANGJING_POINT)
     assert by_place.category == "hardship"
     assert (by_place.status, by_place.assigned_org) == ("dispatched", chaoyang)
-    assert by_place.route_note == "困难帮扶由区职工服务中心办理"
+    assert by_place.route_reason == "district_service_centre"
     assert by_place.dispatcher_org.admin_code == "110000"
     assert by_place.resolve_by is not None
 
@@ -114,7 +114,7 @@ def test_it_sends_an_employer_with_a_union_to_its_street_and_notes_the_union(
     assert appeal.category == "wages"
     assert (appeal.status, appeal.assigned_org) == ("dispatched", wangjing)
     assert appeal.grassroots_union == unionised_employer.union
-    assert appeal.route_note == "用人单位已建会：派基层工会所在街道"
+    assert appeal.route_reason == "employer_union_street"
     assert appeal.dispatcher_org.admin_code == "110000"
 
 
@@ -123,7 +123,7 @@ def test_it_sends_a_point_inside_a_street_polygon_to_that_street(wangjing_polygo
     assert (appeal.status, appeal.assigned_org) == ("dispatched", wangjing_polygon)
     assert appeal.street == wangjing_polygon
     assert appeal.grassroots_union is None
-    assert appeal.route_note == "按诉求发生地派街道（乡镇）"
+    assert appeal.route_reason == "location_street"
 
 
 def test_it_leaves_a_point_known_only_to_its_district_in_the_district_queue(chaoyang):
@@ -131,7 +131,7 @@ def test_it_leaves_a_point_known_only_to_its_district_in_the_district_queue(chao
     assert appeal.status == "received"
     assert appeal.assigned_org is None
     assert appeal.dispatcher_org == chaoyang
-    assert appeal.route_note == "只知道所在区：由区总工会派单"
+    assert appeal.route_reason == "location_district"
     assert (appeal.accept_by, appeal.contact_by, appeal.resolve_by) == (None, None, None)
     assert not appeal.events.filter(action="dispatch").exists()
 
@@ -141,7 +141,7 @@ def test_it_leaves_an_appeal_with_nothing_known_in_the_city_queue():
     assert appeal.status == "received"
     assert appeal.assigned_org is None
     assert appeal.dispatcher_org.admin_code == "110000"
-    assert appeal.route_note == "兜底：市总工会派单中心"
+    assert appeal.route_reason == "city"
 
 
 def test_it_follows_edits_of_the_routing_table(wangjing, chaoyang, unionised_employer):
@@ -156,7 +156,7 @@ def test_it_follows_edits_of_the_routing_table(wangjing, chaoyang, unionised_emp
     RoutingRule.objects.filter(priority=50).update(active=False)
     assert route().assigned_org == wangjing
     assert route().grassroots_union is None
-    assert route().note == "按诉求发生地派街道（乡镇）"
+    assert route().reason == "location_street"
 
     # Reprioritised above every other rule: the district dispatches by hand.
     RoutingRule.objects.filter(priority=70).update(priority=5)

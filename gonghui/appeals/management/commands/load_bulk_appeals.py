@@ -66,7 +66,7 @@ COLUMNS = [
     "grassroots_union_id",
     "dispatcher_org_id",
     "assigned_org_id",
-    "route_note",
+    "route_reason",
     "accept_by",
     "contact_by",
     "resolve_by",
