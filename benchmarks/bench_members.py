@@ -75,7 +75,7 @@ function request()
   n = n + 1
   if i > #tokens then i = #tokens end
   local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[i]}
-  local body = '{"name":"王快递","id_number":"' .. ids[i] .. '","gig_platform":"sf",' ..
+  local body = '{"name":"王快递","declaration":true,"privacy_consent":true,"id_number":"' .. ids[i] .. '","gig_platform":"sf",' ..
     '"job_type":"courier","street_id":' .. streets[(i % #streets) + 1] .. '}'
   return wrk.format("POST", "/api/v1/members/join", headers, body)
 end
@@ -148,6 +148,8 @@ def run() -> list[dict]:
                 body=json.dumps(
                     {
                         "name": "王快递",
+                        "declaration": True,
+                        "privacy_consent": True,
                         "id_number": fixture["spare_id"],
                         "job_type": "courier",
                         "street_id": fixture["streets"][0],

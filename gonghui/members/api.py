@@ -49,6 +49,10 @@ class JoinIn(Schema):
     gig_platform: choice(GigPlatform, blank=True) | None = None
     job_type: choice(JobType, blank=True) | None = None
     street_id: int | None = None
+    # 自愿加入工会，承认《中国工会章程》 and consent to the privacy notice
+    # (/h5/members/privacy/): without both the application is refused (422).
+    declaration: bool = False
+    privacy_consent: bool = False
 
 
 class JoinOut(Schema):
@@ -69,6 +73,8 @@ def join(request, payload: JoinIn):
             gig_platform=payload.gig_platform or "",
             job_type=payload.job_type or "",
             street_id=payload.street_id,
+            declaration=payload.declaration,
+            privacy_consent=payload.privacy_consent,
         ),
         worker=request.auth,
         request=request,

@@ -23,20 +23,32 @@ FIELD_OF_ERROR = {
     "job_type_required": "job_type",
     "invalid_street": "street_id",
     "street_required": "street_id",
+    "declaration_required": "declaration",
+    "privacy_consent_required": "privacy_consent",
 }
 
 
 def street_choices() -> list:
-    """Streets grouped by district, for one select that works on a phone."""
-    streets = (
+    """Streets grouped by district (the page picks the district first, then the street).
+
+    A name two districts share (八里庄街道 in 朝阳 and 海淀) carries its district in the
+    label too, so it reads apart even in one long list (without script)."""
+    streets = list(
         Org.objects.filter(kind=OrgKind.STREET)
         .select_related("parent")
-        .only("id", "name", "short_name", "parent__name", "parent__path", "path")
+        .only("id", "name", "short_name", "parent__name", "parent__short_name", "path")
         .order_by("path")
     )
+    seen: dict[str, int] = {}
+    for s in streets:
+        seen[s.display_name] = seen.get(s.display_name, 0) + 1
     groups: dict[str, list] = {}
     for s in streets:
-        groups.setdefault(s.parent.name, []).append((s.pk, s.short_name or s.name))
+        district = s.parent.display_name
+        label = s.display_name
+        if seen[label] > 1:
+            label = f"{label}（{district}）"
+        groups.setdefault(district, []).append((s.pk, label))
     return [("", _("请选择"))] + [(d, items) for d, items in groups.items()]
 
 
@@ -77,6 +89,8 @@ class WorkPlaceForm(forms.Form):
 class JoinForm(WorkPlaceForm):
     name = forms.CharField(label=_("姓名"), required=False, max_length=80)
     id_number = forms.CharField(label=_("身份证号"), required=False, max_length=40)
+    declaration = forms.BooleanField(required=False)
+    privacy_consent = forms.BooleanField(required=False)
     field_order = ["name", "id_number", "employment"]
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("card/", h5_views.card, name="card"),
     path("transfer/", h5_views.transfer, name="transfer"),
     path("verify/<str:token>/", h5_views.verify, name="verify"),
+    path("privacy/", h5_views.privacy, name="privacy"),
 ]

@@ -35,7 +35,11 @@ def join(request: HttpRequest, worker: Worker) -> HttpResponse:
         try:
             services.submit_application(
                 services.JoinRequest(
-                    name=data.get("name", ""), id_number=data.get("id_number", ""), **form.work()
+                    name=data.get("name", ""),
+                    id_number=data.get("id_number", ""),
+                    declaration=bool(data.get("declaration")),
+                    privacy_consent=bool(data.get("privacy_consent")),
+                    **form.work(),
                 ),
                 worker=worker,
                 request=request,
@@ -220,4 +224,15 @@ def transfer(request: HttpRequest, worker: Worker) -> HttpResponse:
         request,
         "members/h5/transfer.html",
         {"form": form, "error": error, "error_field": error_field, "member": member},
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """个人信息保护告知: what joining collects, why, who sees it, for how long, the worker's
+    rights; public, so it can be read before signing in. Its version is recorded with
+    each application's consent."""
+    return render(
+        request,
+        "members/h5/privacy.html",
+        {"version": services.PRIVACY_NOTICE_VERSION},
     )

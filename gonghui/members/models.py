@@ -200,6 +200,11 @@ class JoinApplication(EmploymentFields):
         on_delete=models.SET_NULL,
         related_name="applications",
     )
+    # The member's declaration (自愿加入工会，承认《中国工会章程》) and the consent to the
+    # privacy notice, each with when it was given; none before these were asked for.
+    declared_at = models.DateTimeField(_("入会声明时间"), null=True, blank=True)
+    privacy_consented_at = models.DateTimeField(_("同意隐私告知时间"), null=True, blank=True)
+    privacy_notice_version = models.CharField(_("隐私告知版本"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -234,6 +234,27 @@ class JoinRequest:
     gig_platform: str = ""
     job_type: str = ""
     street_id: int | None = None
+    # 自愿加入工会，承认《中国工会章程》, and consent to the privacy notice: both required.
+    declaration: bool = False
+    privacy_consent: bool = False
+
+
+# The privacy notice a worker consents to when joining (templates/members/h5/privacy.html);
+# a new text gets a new version, and each application records the one it was given.
+PRIVACY_NOTICE_VERSION = "2026-12"
+
+
+def check_declaration(*, declaration: bool, privacy_consent: bool) -> None:
+    """Refuse (422) an application without the member's declaration or the consent."""
+    if not declaration:
+        raise ValidationError(
+            _("入会需要本人声明：自愿加入工会，承认《中国工会章程》。请勾选入会声明。"),
+            code="declaration_required",
+        )
+    if not privacy_consent:
+        raise ValidationError(
+            _("请阅读并同意《个人信息保护告知》后再提交。"), code="privacy_consent_required"
+        )
 
 
 def membership_of(id_number: str) -> Member | None:
@@ -250,6 +271,7 @@ def submit_application(
     pending application) before anything is stored.
     """
     identity = check_identity(req.name, req.id_number)
+    check_declaration(declaration=req.declaration, privacy_consent=req.privacy_consent)
     employment = check_employment(
         employer_name=req.employer_name,
         employer_uscc=req.employer_uscc,
@@ -303,6 +325,9 @@ def submit_application(
                 org=found.org,
                 route_note=found.note[:200],
                 due_at=add_working_days(now, approval_days()),
+                declared_at=now,
+                privacy_consented_at=now,
+                privacy_notice_version=PRIVACY_NOTICE_VERSION,
                 **_employment_fields(employment),
             )
             audit.record(

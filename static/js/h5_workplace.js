@@ -14,3 +14,28 @@ document.addEventListener("DOMContentLoaded", () => {
   radios.forEach((r) => r.addEventListener("change", sync));
   sync();
 });
+
+// The street picker: the district first, then only that district's streets (the two
+// 八里庄街道 are in different districts). Without script the one list is grouped by district.
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.querySelector("[data-street-picker]");
+  if (!box) return;
+  const district = box.querySelector("#id_district");
+  const street = box.querySelector("select[name=street_id]");
+  const groups = Array.from(street.querySelectorAll("optgroup")).map((g) => g.cloneNode(true));
+  const blank = street.querySelector("option[value='']");
+  const chosen = street.value;
+  const owner = groups.find((g) => g.querySelector(`option[value='${CSS.escape(chosen)}']`));
+  box.querySelector("[data-district-label]").hidden = false;
+  district.hidden = false;
+  const show = (name, keep) => {
+    street.replaceChildren(blank.cloneNode(true));
+    const group = groups.find((g) => g.label === name);
+    if (group) for (const option of group.children) street.append(option.cloneNode(true));
+    street.value = keep || "";
+    street.disabled = !group;
+  };
+  district.value = owner ? owner.label : "";
+  show(district.value, owner ? chosen : "");
+  district.addEventListener("change", () => show(district.value, ""));
+});

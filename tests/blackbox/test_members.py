@@ -23,6 +23,8 @@ def test_it_takes_a_gig_worker_from_join_to_an_active_member_card(worker, staff)
     id_number = resident_id("11010519900307123")
     join = {
         "name": "李快递",
+        "declaration": True,
+        "privacy_consent": True,
         "id_number": id_number,
         "gig_platform": "sf",
         "job_type": "courier",

@@ -76,6 +76,8 @@ def test_it_runs_a_members_survey_from_import_to_export(staff, worker, anonymous
     refused(member.get(f"/api/v1/surveys/{sid}/form"), 404, "not_found")
     join = {
         "name": "问卷职工",
+        "declaration": True,
+        "privacy_consent": True,
         "id_number": _resident_id("11010519880516161"),
         "job_type": "courier",
         "street_id": wangjing,

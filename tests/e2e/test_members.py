@@ -45,7 +45,10 @@ def test_a_courier_joins_a_handler_approves_and_the_courier_sees_the_card(
     expect(phone_page.get_by_label("单位名称")).to_be_hidden()
     phone_page.get_by_label("在哪个平台接单（选填）").select_option("sf")
     phone_page.get_by_label("快递员").check()
+    phone_page.get_by_label("您居住的区").select_option("朝阳区")
     phone_page.get_by_label("您居住的街道（乡镇）").select_option(str(wangjing.pk))
+    phone_page.get_by_test_id("declaration").check()
+    phone_page.get_by_test_id("privacy-consent").check()
     _fits_360(phone_page)
     submit = phone_page.get_by_role("button", name="提交入会申请")
     assert submit.bounding_box()["height"] >= MIN_TAP_PX

@@ -22,6 +22,8 @@ def test_a_pending_application_gets_its_working_days_back(
     with time_machine.travel(datetime(2027, 2, 4, 10, 0, tzinfo=SHANGHAI), tick=False):
         app = services.submit_application(
             services.JoinRequest(
+                declaration=True,
+                privacy_consent=True,
                 name="赵六",
                 id_number=make_id_number(27),
                 job_type="other",

@@ -17,7 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _request(n: int, street: Org) -> services.JoinRequest:
     return services.JoinRequest(
-        name="并发", id_number=make_id_number(n), job_type="other", street_id=street.pk
+        declaration=True,
+        privacy_consent=True,
+        name="并发",
+        id_number=make_id_number(n),
+        job_type="other",
+        street_id=street.pk,
     )
 
 

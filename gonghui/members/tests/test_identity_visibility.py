@@ -24,7 +24,12 @@ def application(wangjing, mobile_union, make_worker) -> JoinApplication:
     worker, _client = make_worker("13900000777")
     return services.submit_application(
         services.JoinRequest(
-            name="李四", id_number=make_id_number(777), job_type="other", street_id=wangjing.pk
+            declaration=True,
+            privacy_consent=True,
+            name="李四",
+            id_number=make_id_number(777),
+            job_type="other",
+            street_id=wangjing.pk,
         ),
         worker=worker,
     )

@@ -12,6 +12,10 @@ from gonghui.members.testing import make_id_number
 pytestmark = pytest.mark.django_db
 
 
+# The member's declaration and the privacy consent, which every application carries.
+AGREED = {"declaration": True, "privacy_consent": True}
+
+
 def post(client, body):
     return client.post("/api/v1/members/join", json.dumps(body), content_type="application/json")
 
@@ -19,6 +23,8 @@ def post(client, body):
 def test_it_takes_a_courier_application_to_the_courier_union(courier, courier_union, wangjing):
     body = {
         "name": "王小明",
+        "declaration": True,
+        "privacy_consent": True,
         "id_number": make_id_number(1),
         "gig_platform": "sf",
         "job_type": "courier",
@@ -57,7 +63,13 @@ def test_it_refuses_an_invalid_id_number_with_422_and_stores_nothing(
 ):
     r = post(
         courier.api(),
-        {"name": "王小明", "id_number": id_number, "job_type": "other", "street_id": wangjing.pk},
+        {
+            "name": "王小明",
+            **AGREED,
+            "id_number": id_number,
+            "job_type": "other",
+            "street_id": wangjing.pk,
+        },
     )
     assert r.status_code == 422
     assert r.json()["code"] == code and r.json()["detail"]
@@ -78,7 +90,7 @@ def test_it_refuses_an_invalid_id_number_with_422_and_stores_nothing(
     ],
 )
 def test_it_names_what_to_fix(courier, wangjing, mobile_union, extra, code):
-    body = {"name": "王小明", "id_number": make_id_number(2), "job_type": "other"}
+    body = {"name": "王小明", **AGREED, "id_number": make_id_number(2), "job_type": "other"}
     body["street_id"] = wangjing.pk
     body.update(extra)
     r = post(courier.api(), body)
@@ -90,7 +102,7 @@ def test_it_names_what_to_fix(courier, wangjing, mobile_union, extra, code):
 def test_it_refuses_a_second_application_for_the_same_id_with_409(
     courier, make_worker, wangjing, mobile_union
 ):
-    body = {"name": "王小明", "id_number": make_id_number(4), "job_type": "other"}
+    body = {"name": "王小明", **AGREED, "id_number": make_id_number(4), "job_type": "other"}
     body["street_id"] = wangjing.pk
     assert post(courier.api(), body).status_code == 201
     again = post(courier.api(), body)
@@ -106,7 +118,7 @@ def test_it_tells_a_member_kindly_and_offers_a_transfer(
 ):
     from gonghui.members import services
 
-    body = {"name": "王小明", "id_number": make_id_number(5), "job_type": "other"}
+    body = {"name": "王小明", **AGREED, "id_number": make_id_number(5), "job_type": "other"}
     body["street_id"] = wangjing.pk
     app_id = post(courier.api(), body).json()["application_id"]
     services.approve_application(JoinApplication.objects.get(pk=app_id), actor=street_handler.user)
@@ -128,7 +140,13 @@ def test_me_shows_the_member_number_and_masked_id_after_approval(
     from gonghui.members import services
 
     number = make_id_number(6)
-    body = {"name": "王小明", "id_number": number, "job_type": "other", "street_id": wangjing.pk}
+    body = {
+        "name": "王小明",
+        **AGREED,
+        "id_number": number,
+        "job_type": "other",
+        "street_id": wangjing.pk,
+    }
     app = JoinApplication.objects.get(pk=post(courier.api(), body).json()["application_id"])
     member = services.approve_application(app, actor=street_handler.user)
     me = courier.api().get("/api/v1/members/me").json()
@@ -142,3 +160,28 @@ def test_me_shows_the_member_number_and_masked_id_after_approval(
 
 def test_me_without_a_worker_token_is_401(street_handler):
     assert street_handler.api().get("/api/v1/members/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("missing", "code"),
+    [("declaration", "declaration_required"), ("privacy_consent", "privacy_consent_required")],
+)
+def test_it_refuses_an_application_without_the_declaration_or_the_consent(
+    courier, wangjing, mobile_union, missing, code
+):
+    body = {"name": "王小明", **AGREED, "id_number": make_id_number(6), "job_type": "other"}
+    body["street_id"] = wangjing.pk
+    del body[missing]
+    r = post(courier.api(), body)
+    assert r.status_code == 422 and r.json()["code"] == code
+    assert not JoinApplication.objects.exists() and not OutboxMessage.objects.exists()
+
+
+def test_it_records_when_the_declaration_and_consent_were_given(courier, wangjing, mobile_union):
+    body = {"name": "王小明", **AGREED, "id_number": make_id_number(7), "job_type": "other"}
+    body["street_id"] = wangjing.pk
+    r = post(courier.api(), body)
+    assert r.status_code == 201, r.content
+    app = JoinApplication.objects.get(pk=r.json()["application_id"])
+    assert app.declared_at is not None and app.privacy_consented_at == app.declared_at
+    assert app.privacy_notice_version == "2026-12"

@@ -38,6 +38,8 @@ def worker_client(worker) -> Client:
 def member(courier, wangjing, mobile_union, street_handler) -> Member:
     app = services.submit_application(
         services.JoinRequest(
+            declaration=True,
+            privacy_consent=True,
             name="孙八",
             id_number=make_id_number(20),
             job_type="courier",
@@ -57,6 +59,8 @@ def test_a_worker_joins_through_the_h5_form_and_sees_the_state(courier, wangjing
         "/h5/members/join/",
         {
             "name": "周九",
+            "declaration": "1",
+            "privacy_consent": "1",
             "id_number": make_id_number(21),
             "employment": "gig",
             "job_type": "food_delivery",
@@ -75,6 +79,8 @@ def test_a_refused_h5_join_keeps_what_was_typed(courier, wangjing, mobile_union)
         "/h5/members/join/",
         {
             "name": "周九",
+            "declaration": "1",
+            "privacy_consent": "1",
             "id_number": "110105199001011234",
             "employment": "gig",
             "job_type": "courier",
@@ -93,6 +99,8 @@ def test_a_member_joining_again_is_offered_a_transfer(courier, member, wangjing)
         "/h5/members/join/",
         {
             "name": "孙八",
+            "declaration": "1",
+            "privacy_consent": "1",
             "id_number": member.id_number,
             "employment": "gig",
             "job_type": "courier",
@@ -159,7 +167,12 @@ def test_console_pages_render(personas, member, url):
 def test_the_queue_shows_only_the_users_applications(personas, courier, wangjing, mobile_union):
     services.submit_application(
         services.JoinRequest(
-            name="吴十", id_number=make_id_number(22), job_type="other", street_id=wangjing.pk
+            declaration=True,
+            privacy_consent=True,
+            name="吴十",
+            id_number=make_id_number(22),
+            job_type="other",
+            street_id=wangjing.pk,
         ),
         worker=courier.worker,
     )
@@ -265,14 +278,24 @@ def test_a_handler_approves_and_rejects_in_the_console(
 ):
     a = services.submit_application(
         services.JoinRequest(
-            name="郑一", id_number=make_id_number(23), job_type="other", street_id=wangjing.pk
+            declaration=True,
+            privacy_consent=True,
+            name="郑一",
+            id_number=make_id_number(23),
+            job_type="other",
+            street_id=wangjing.pk,
         ),
         worker=courier.worker,
     )
     worker2, _c = make_worker("13900003333")
     b = services.submit_application(
         services.JoinRequest(
-            name="郑二", id_number=make_id_number(24), job_type="other", street_id=wangjing.pk
+            declaration=True,
+            privacy_consent=True,
+            name="郑二",
+            id_number=make_id_number(24),
+            job_type="other",
+            street_id=wangjing.pk,
         ),
         worker=worker2,
     )
@@ -538,6 +561,8 @@ def test_a_worker_withdraws_a_pending_application_and_may_apply_again(
     client = worker_client(courier.worker)
     body = {
         "name": "周九",
+        "declaration": "1",
+        "privacy_consent": "1",
         "id_number": make_id_number(25),
         "employment": "gig",
         "job_type": "courier",
@@ -584,10 +609,46 @@ def test_the_card_says_what_is_pending_instead_of_redirecting(courier, wangjing,
     assert 'href="/h5/members/join/"' in none.content.decode()
     services.submit_application(
         services.JoinRequest(
-            name="周九", id_number=make_id_number(22), job_type="courier", street_id=wangjing.pk
+            declaration=True,
+            privacy_consent=True,
+            name="周九",
+            id_number=make_id_number(22),
+            job_type="courier",
+            street_id=wangjing.pk,
         ),
         worker=courier.worker,
     )
     pending = client.get("/h5/members/card/").content.decode()
     assert 'data-testid="card-pending"' in pending and 'data-status="pending"' in pending
     assert "会员卡在等入会审核" in pending and mobile_union.name in pending
+
+
+def test_the_join_form_asks_for_the_declaration_and_consent_and_tells_streets_apart(
+    courier, wangjing, mobile_union
+):
+    client = worker_client(courier.worker)
+    page = client.get("/h5/members/join/").content.decode()
+    assert "我自愿加入工会，承认《中国工会章程》" in page
+    assert 'href="/h5/members/privacy/"' in page and 'data-testid="district"' in page
+    assert "八里庄街道（朝阳区）" in page and "八里庄街道（海淀区）" in page
+    assert '<optgroup label="朝阳区">' in page
+    body = {
+        "name": "周九",
+        "id_number": make_id_number(23),
+        "employment": "gig",
+        "job_type": "courier",
+        "street_id": wangjing.pk,
+        "privacy_consent": "1",
+    }
+    refused = client.post("/h5/members/join/", body).content.decode()
+    assert "请勾选入会声明" in refused and 'value="周九"' in refused
+    assert not JoinApplication.objects.exists()
+    assert client.post("/h5/members/join/", {**body, "declaration": "1"}).status_code == 302
+    assert JoinApplication.objects.get().declared_at is not None
+
+
+def test_the_privacy_notice_is_public_and_versioned():
+    page = Client().get("/h5/members/privacy/")
+    body = page.content.decode()
+    assert page.status_code == 200 and 'data-version="2026-12"' in body
+    assert "个人信息保护告知" in body and "12351" in body

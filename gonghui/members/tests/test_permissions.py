@@ -33,7 +33,12 @@ def apply(courier, wangjing, mobile_union, make_worker):
         worker, _client = make_worker(f"139{n:08d}")
         return services.submit_application(
             services.JoinRequest(
-                name="李四", id_number=make_id_number(n), job_type="other", street_id=wangjing.pk
+                declaration=True,
+                privacy_consent=True,
+                name="李四",
+                id_number=make_id_number(n),
+                job_type="other",
+                street_id=wangjing.pk,
             ),
             worker=worker,
         )

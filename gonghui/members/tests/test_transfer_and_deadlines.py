@@ -24,7 +24,13 @@ pytestmark = pytest.mark.django_db
 def _apply(worker, n, street, **kw):
     return services.submit_application(
         services.JoinRequest(
-            name="赵六", id_number=make_id_number(n), job_type="other", street_id=street.pk, **kw
+            declaration=True,
+            privacy_consent=True,
+            name="赵六",
+            id_number=make_id_number(n),
+            job_type="other",
+            street_id=street.pk,
+            **kw,
         ),
         worker=worker,
     )
