@@ -106,5 +106,5 @@ def test_it_records_dispatches_and_handles_an_appeal(new_page, demo_data, log_in
     expect(score_map).to_have_attribute("data-ready", "1")
     expect(score_map.locator("canvas")).to_have_count(1)
     expect(supervisor.get_by_test_id("export")).to_have_attribute(
-        "href", re.compile(r"/console/appeals/export\.xlsx\?from=\d{4}-\d{2}-01&to=")
+        "href", re.compile(r"/console/appeals/export\.xlsx\?from=\d{4}-\d{2}-\d{2}&to=")
     )

@@ -49,12 +49,12 @@ def _station(name: str):
     )
 
 
-def show_tooltip(page: Page, chart: str, data_index: int = 0) -> Locator:
+def show_tooltip(page: Page, chart: str, data_index: int = 0, series_index: int = 0) -> Locator:
     """Open the tooltip of one data item of the ECharts chart in ``chart`` (a selector)."""
     page.evaluate(
-        """([selector, index]) => echarts.getInstanceByDom(document.querySelector(selector))
-             .dispatchAction({ type: "showTip", seriesIndex: 0, dataIndex: index })""",
-        [chart, data_index],
+        """([selector, series, index]) => echarts.getInstanceByDom(document.querySelector(selector))
+             .dispatchAction({ type: "showTip", seriesIndex: series, dataIndex: index })""",
+        [chart, series_index, data_index],
     )
     tooltip = page.locator(f"{chart} > div").filter(has_text=XSS)
     expect(tooltip).to_be_visible()
@@ -83,7 +83,8 @@ def test_a_station_named_with_markup_shows_as_text_on_the_public_map(demo_data, 
     page.get_by_role("button", name="用我的位置查找").click()
     expect(page.get_by_test_id("station-item").first).to_contain_text(XSS)
     expect(page.locator("#station-map")).to_have_attribute("data-ready", "1")
-    assert_shown_as_text(page, show_tooltip(page, "#station-map"))
+    # Series 0 is the streets (silent), 1 the stations, nearest first.
+    assert_shown_as_text(page, show_tooltip(page, "#station-map", series_index=1))
 
     page.goto(f"/h5/stations/{station.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(XSS)
@@ -189,7 +190,7 @@ def test_worker_pages_keep_the_content_security_policy(demo_data, csp_page, live
         visit(page, path)
     # The find page loads ECharts and the outlines when it first maps a result.
     visit(page, "/h5/stations/")
-    page.get_by_label("或输入所在的区、街道（乡镇）").fill("朝阳区")
+    page.get_by_label("或输入所在的街道（乡镇）、地名或区").fill("朝阳区")
     page.get_by_role("button", name="查找", exact=True).click()
     expect(page.locator("#station-map")).to_have_attribute("data-ready", "1")
     page.wait_for_load_state("networkidle")

@@ -164,7 +164,7 @@ def test_api_json_is_utf8(db) -> None:
     assert response.status_code == 422
     assert response["Content-Type"] == "application/json; charset=utf-8"
     body = response.content.decode()
-    assert "请求内容" in body and "\\u" not in body
+    assert "位置" in body and "\\u" not in body
 
 
 def test_the_policy_lets_map_tiles_come_from_their_configured_host() -> None:
