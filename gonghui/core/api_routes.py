@@ -40,11 +40,15 @@ def register_transitions(
     payload_required: bool = True,
     auth: Any,
     id_name: str = "pk",
+    prefix: str = "",
     actions: Iterable[str] | None = None,
     summary: str = "Step: {action}",
     name: str | None = None,
 ) -> list[str]:
-    """Register ``POST /{<id_name>}/<action>`` on ``router`` for each staff step.
+    """Register ``POST <prefix>/{<id_name>}/<action>`` on ``router`` for each staff step.
+
+    ``prefix`` (e.g. ``"/applications"``) lets one router hold several case types'
+    steps (members: join applications and transfers).
 
     ``get(principal, pk)`` fetches with permission (404), ``act(case, action, actor=,
     request=, **payload)`` is the service, ``respond(request, action, case)`` makes the
@@ -70,7 +74,7 @@ def register_transitions(
         # The operation id (module + name) stays that of the app's own api module.
         view.__module__ = respond.__module__
         router.post(
-            f"/{{int:{id_name}}}/{action}",
+            f"{prefix}/{{int:{id_name}}}/{action}",
             response=responses,
             auth=auth,
             summary=summary.format(action=action),

@@ -94,13 +94,21 @@ def normalize_id_number(value: str) -> str:
 
 
 def mask(kind: str, value: str) -> str:
-    """Return the masked display form: 138****5678, 110************1234."""
+    """Return the masked display form: ``138****5678``, ``110***********00**``.
+
+    An ID number keeps only its first three digits (province and city) and the 15th and
+    16th (two of the three sequence digits): the birth date (7th to 14th), the 17th digit
+    (whose parity is the gender) and the check digit are hidden, so the mask with a
+    birth date or gender shown elsewhere does not narrow the number down
+    (docs/access.md)."""
     if not value:
         return ""
     if kind == PHONE:
         return value[:3] + "*" * max(len(value) - 7, 0) + value[-4:]
     if kind == ID_NUMBER:
-        return value[:3] + "*" * max(len(value) - 7, 0) + value[-4:]
+        if len(value) != 18:
+            return "*" * len(value)
+        return value[:3] + "*" * 11 + value[14:16] + "**"
     raise ValueError(f"unknown personal-data kind {kind!r}")
 
 
@@ -131,9 +139,10 @@ def display(obj, field: str, *, viewer, org, request=None) -> str:
 def identity(obj, *, viewer, org, request=None, detail: bool = True) -> dict:
     """Return ``{"id_number", "gender", "birth_date"}`` of a person as ``viewer`` may see them.
 
-    Gender and birth date are read from the ID number, and beside its masked form
-    (``110***********002X``) the birth date leaves two or three candidates for the
-    number. So they are shown only with the full number: in a detail view, to a role
+    Gender and birth date are read from the ID number, and the masked form hides both
+    (``110***********00**``); beside a shown birth date the old mask
+    (``110***********002X``) left two or three candidates. So they are shown only
+    with the full number: in a detail view, to a role
     that needs it, audited as a view of the ID number. Everyone else, and every list
     and export, gets the masked number and neither (docs/access.md).
     """

@@ -11,10 +11,11 @@ from pydantic import Field
 
 from gonghui.accounts.auth import WorkerBearer, staff_user_auth
 from gonghui.core import pii
+from gonghui.core.api_routes import register_transitions
 from gonghui.core.errors import ServiceError
 from gonghui.core.inputs import DbInt, choice, choice_out
 from gonghui.members import access as members_access
-from gonghui.members import search, services, stats
+from gonghui.members import search, services, stats, workflow
 from gonghui.members.choices import (
     ApplicationStatus,
     Employment,
@@ -306,34 +307,32 @@ def application_detail(request, app_id: int):
     return application_out(_application_for(request, app_id), request, detail=True)
 
 
-@router.post(
-    "/applications/{int:app_id}/approve",
-    response=ApplicationOut,
-    auth=staff_auth,
-    summary="Approve an application",
-)
-def approve(request, app_id: int):
-    application = _application_for(request, app_id)
-    services.approve_application(application, actor=request.auth, request=request)
-    return application_out(_application_for(request, app_id), request, detail=True)
-
-
 class ReasonIn(Schema):
-    reason: str = Field(max_length=300)
+    """The reason a refusal gives (reject, decline): told to the worker by text. A
+    refusal without one is 422 ``reason_required``; approve and release ignore it."""
+
+    reason: str = Field("", max_length=300)
 
 
-@router.post(
-    "/applications/{int:app_id}/reject",
+def application_step_out(request, action: str, application: JoinApplication):
+    return application_out(_application_for(request, application.pk), request, detail=True)
+
+
+# POST /applications/{app_id}/approve and /reject, from the workflow.APPLICATION table.
+register_transitions(
+    router,
+    workflow.APPLICATION,
+    get=members_access.get_application_for,
+    act=services.act_application,
+    respond=application_step_out,
     response=ApplicationOut,
+    payload=ReasonIn,
+    payload_required=False,
     auth=staff_auth,
-    summary="Reject an application",
+    id_name="app_id",
+    prefix="/applications",
+    summary="Application step: {action}",
 )
-def reject(request, app_id: int, payload: ReasonIn):
-    application = _application_for(request, app_id)
-    services.reject_application(
-        application, actor=request.auth, reason=payload.reason, request=request
-    )
-    return application_out(_application_for(request, app_id), request, detail=True)
 
 
 # --- staff: members and transfers ------------------------------------------------------------
@@ -461,29 +460,27 @@ def transfers(request, status: choice(TransferStatus) | None = None):
     return {"results": [transfer_out(t) for t in qs.order_by("-id")[:200]]}
 
 
-def _transfer_for(request, pk: int) -> Transfer:
-    return members_access.get_transfer_for(request.auth, pk)
+def transfer_step_out(request, action: str, transfer: Transfer):
+    return transfer_out(Transfer.objects.select_related("from_org", "to_org").get(pk=transfer.pk))
 
 
-class NoteIn(Schema):
-    reason: str = Field("", max_length=300)
-
-
-@router.post("/transfers/{int:transfer_id}/{action}", response=TransferOut, auth=staff_auth)
-def transfer_action(request, transfer_id: int, action: str, payload: NoteIn | None = None):
-    t = _transfer_for(request, transfer_id)
-    if action == "release":
-        services.release_transfer(t, actor=request.auth, request=request)
-    elif action == "accept":
-        services.accept_transfer(t, actor=request.auth, request=request)
-    elif action == "decline":
-        services.decline_transfer(
-            t, actor=request.auth, reason=payload.reason if payload else "", request=request
-        )
-    else:
-        raise Http404
-    t = Transfer.objects.select_related("from_org", "to_org").get(pk=t.pk)
-    return transfer_out(t)
+# POST /transfers/{transfer_id}/release, /accept and /decline, from workflow.TRANSFER
+# (cancel is not offered over the API yet: the pages do not offer it either).
+register_transitions(
+    router,
+    workflow.TRANSFER,
+    get=members_access.get_transfer_for,
+    act=services.act_transfer,
+    respond=transfer_step_out,
+    response=TransferOut,
+    payload=ReasonIn,
+    payload_required=False,
+    auth=staff_auth,
+    id_name="transfer_id",
+    prefix="/transfers",
+    actions=["release", "accept", "decline"],
+    summary="Transfer step: {action}",
+)
 
 
 # --- statistics ------------------------------------------------------------------------------

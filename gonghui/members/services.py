@@ -18,7 +18,7 @@ from stdnum.cn import ric
 
 from gonghui.accounts.models import Worker
 from gonghui.core import audit, pii
-from gonghui.core.errors import Conflict, ServiceError
+from gonghui.core.errors import Conflict, ServiceError, UnknownAction
 from gonghui.core.errors import Forbidden as Forbidden  # re-exported: callers catch it here
 from gonghui.core.outbox import queue_sms
 from gonghui.core.workdays import SHANGHAI, add_working_days  # noqa: F401 (services.SHANGHAI)
@@ -736,3 +736,35 @@ def member_of_worker(worker: Worker) -> Member | None:
             member.worker = worker
             audit.record("member.link_worker", actor_label=f"worker:{worker.pk}", obj=member)
     return member
+
+
+# --- one entry per case type for the API routes registered from the tables -------------------
+
+
+def act_application(
+    application: JoinApplication, action: str, *, actor, request=None, reason: str = ""
+) -> JoinApplication:
+    """Take a staff step of ``workflow.APPLICATION`` (approve, reject); return the
+    application as it is now."""
+    if action == "approve":
+        approve_application(application, actor=actor, request=request)
+    elif action == "reject":
+        reject_application(application, actor=actor, reason=reason, request=request)
+    else:
+        raise UnknownAction(_("未知的操作。"), code="unknown_action")
+    return JoinApplication.objects.get(pk=application.pk)
+
+
+def act_transfer(
+    transfer: Transfer, action: str, *, actor, request=None, reason: str = ""
+) -> Transfer:
+    """Take a staff step of ``workflow.TRANSFER`` (release, accept, decline)."""
+    if action == "release":
+        transfer = release_transfer(transfer, actor=actor, request=request)
+    elif action == "accept":
+        transfer = accept_transfer(transfer, actor=actor, request=request)
+    elif action == "decline":
+        transfer = decline_transfer(transfer, actor=actor, reason=reason, request=request)
+    else:
+        raise UnknownAction(_("未知的操作。"), code="unknown_action")
+    return transfer

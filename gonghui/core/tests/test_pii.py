@@ -12,8 +12,28 @@ from gonghui.orgs.models import Org
 
 def test_it_masks_phones_and_id_numbers():
     assert pii.mask(pii.PHONE, "13812345678") == "138****5678"
-    assert pii.mask(pii.ID_NUMBER, "11010519491231002X") == "110***********002X"
+    assert pii.mask(pii.ID_NUMBER, "11010519491231002X") == "110***********00**"
     assert pii.mask(pii.PHONE, "") == ""
+    assert pii.mask(pii.ID_NUMBER, "12345") == "*****"  # not an ID number: nothing shown
+
+
+@pytest.mark.parametrize(
+    "number", ["11010519491231002X", "110105199001010036", "440301200012319985"]
+)
+def test_a_masked_id_number_hides_birth_date_gender_and_check_digit(number):
+    masked = pii.mask(pii.ID_NUMBER, number)
+    assert len(masked) == 18
+    assert masked[6:14] == "********"  # birth date
+    assert masked[16] == "*" and masked[17] == "*"  # gender digit and check digit
+    # Every number with the same region prefix and those two sequence digits looks alike.
+    assert masked == number[:3] + "*" * 11 + number[14:16] + "**"
+
+
+def test_the_pii_mask_filter():
+    out = Template(
+        '{% load pii %}{{ n|pii_mask }} {{ p|pii_mask:"phone" }} [{{ e|pii_mask }}]'
+    ).render(Context({"n": "11010519491231002X", "p": "13812345678", "e": None}))
+    assert out == "110***********00** 138****5678 []"
 
 
 @pytest.mark.parametrize(

@@ -153,7 +153,10 @@ def test_me_shows_the_member_number_and_masked_id_after_approval(
     assert me["status"] == "active"
     assert me["member_number"] == member.member_number
     assert member.member_number.startswith("110105")
-    assert me["id_number"] != number and me["id_number"].endswith(number[-4:])
+    assert (
+        me["id_number"] != number
+        and me["id_number"] == number[:3] + "*" * 11 + number[14:16] + "**"
+    )
     assert me["periods"][0]["start_reason"] == "joined"
     assert me["periods"][0]["ended_on"] is None
 

@@ -135,3 +135,57 @@ def test_the_workers_own_routes(
         lambda p: _post(p, "/api/v1/members/me/transfer", moving),
         {"courier": 201, **WORKER_ONLY},
     )
+
+
+def test_a_refusal_needs_a_reason(everyone, apply, street_handler, unionised_employer):
+    handler = everyone["street_handler"]
+    app = apply()
+    url = f"/api/v1/members/applications/{app.pk}/reject"
+    for body in ({}, {"reason": "  "}):
+        r = _post(handler, url, body)
+        assert r.status_code == 422 and r.json()["code"] == "reason_required", body
+    assert JoinApplication.objects.get(pk=app.pk).status == "pending"
+
+    def released():
+        member = services.approve_application(apply(), actor=street_handler.user)
+        return services.request_transfer(
+            member,
+            to_org=unionised_employer.union,
+            requested_by="worker:1",
+            released_by=street_handler.user,
+        )
+
+    t = released()
+    r = _post(handler, f"/api/v1/members/transfers/{t.pk}/decline")
+    assert r.status_code == 422 and r.json()["code"] == "reason_required"
+    transfers = {name: released() for name in everyone}
+    check_matrix(
+        everyone,
+        lambda p: _post(
+            p, f"/api/v1/members/transfers/{transfers[p.name].pk}/decline", {"reason": "查无此人"}
+        ),
+        {
+            "courier": 401,
+            "street_handler": 200,
+            "district_supervisor": 403,
+            "city_admin": 200,
+            "dispatcher": 403,
+            "outsider": 404,
+        },
+    )
+    declined = {
+        n for n, t in transfers.items() if t.__class__.objects.get(pk=t.pk).status == "rejected"
+    }
+    assert declined == {"street_handler", "city_admin"}
+
+
+def test_the_steps_come_from_the_workflow_tables():
+    from gonghui.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    for action in ("approve", "reject"):
+        op = paths[f"/api/v1/members/applications/{{app_id}}/{action}"]["post"]
+        assert {200, 401, 403, 404, 409, 422} <= {int(s) for s in op["responses"]}
+    for action in ("release", "accept", "decline"):
+        assert f"/api/v1/members/transfers/{{transfer_id}}/{action}" in paths
+    assert "/api/v1/members/transfers/{transfer_id}/{action}" not in paths
