@@ -56,6 +56,62 @@ def import_xlsform(
     """Read an XLSForm into a new survey (or a new version of ``survey``); raises
     ``xlsform.ImportErrors`` with every refused cell."""
     definition = xlsform.parse_xlsform(data)
+    return save_definition(
+        actor,
+        org,
+        definition,
+        data,
+        filename,
+        anonymous=anonymous,
+        survey=survey,
+        audience=audience,
+        request=request,
+    )
+
+
+def create_from_builder(
+    actor,
+    org: Org,
+    title: str,
+    rows: list[dict],
+    *,
+    anonymous: bool,
+    audience: str = Audience.MEMBERS,
+    survey: Survey | None = None,
+    request=None,
+) -> tuple[Survey, SurveyVersion]:
+    """Make a survey (or a new version) from the console builder's rows; raises
+    ``builder.BuildErrors``. The rows are kept as the version's source, with their hash."""
+    from gonghui.surveys import builder
+
+    definition = builder.build(title, rows)
+    data = json.dumps({"title": title, "rows": rows}, ensure_ascii=False).encode()
+    return save_definition(
+        actor,
+        org,
+        definition,
+        data,
+        "builder.json",
+        anonymous=anonymous,
+        survey=survey,
+        audience=audience,
+        request=request,
+    )
+
+
+def save_definition(
+    actor,
+    org: Org,
+    definition: dict,
+    data: bytes,
+    filename: str,
+    *,
+    anonymous: bool,
+    survey: Survey | None = None,
+    audience: str = Audience.MEMBERS,
+    request=None,
+) -> tuple[Survey, SurveyVersion]:
+    """Store a checked definition as a new survey, or as version n+1 of ``survey``."""
     with transaction.atomic():
         if survey is None:
             survey = Survey.objects.create(

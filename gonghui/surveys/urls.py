@@ -5,6 +5,7 @@ from gonghui.surveys import views
 app_name = "surveys"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views.build, name="build"),
     path("templates/<slug:name>.xlsx", views.template_file, name="template"),
     path("needs/", views.needs, name="needs"),
     path("needs/from-appeal/<int:appeal_id>/", views.need_from_appeal, name="need_from_appeal"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.errors import ServiceError
 from gonghui.orgs import access as org_access
-from gonghui.surveys import results, services, templates_xlsx, xlsform
+from gonghui.surveys import builder, results, services, templates_xlsx, xlsform
 from gonghui.surveys.access import get_survey_for, visible_needs, visible_surveys
 from gonghui.surveys.choices import Audience, SurveyStatus
 
@@ -63,6 +63,91 @@ def index(request: HttpRequest) -> HttpResponse:
             "orgs": orgs,
             "errors": errors,
             "audiences": Audience.choices,
+            "templates": templates_xlsx.TEMPLATES,
+        },
+        status=422 if errors else 200,
+    )
+
+
+ROW_FIELDS = ("type", "name", "label", "relevant", "choices", "rows", "scale")
+BLANK_ROWS = 5
+
+
+def _posted_rows(post) -> list[dict]:
+    try:
+        n = min(int(post.get("n", 0)), builder.MAX_ROWS)
+    except ValueError:
+        n = 0
+    return [
+        {f: post.get(f"{f}-{i}", "") for f in ROW_FIELDS} | {"required": f"required-{i}" in post}
+        for i in range(n)
+    ]
+
+
+@login_required
+def build(request: HttpRequest) -> HttpResponse:
+    """The builder: a survey made row by row (sections, every question type, required,
+    show-if, choice lists), started blank or from a template; "more rows" keeps what was
+    typed. Saving makes a draft survey, opened from its page."""
+    _require_staff(request)
+    orgs = list(org_access.visible_orgs(request.user).defer("boundary").order_by("path")[:300])
+    errors: list[dict] = []
+    title, org_id, audience, anonymous = "", None, Audience.MEMBERS, False
+    name = request.GET.get("template", "")
+    if request.method == "POST":
+        rows = _posted_rows(request.POST)
+        title = request.POST.get("title", "")
+        org_id = request.POST.get("org_id")
+        audience = request.POST.get("audience") or Audience.MEMBERS
+        anonymous = request.POST.get("anonymous") == "on"
+        if request.POST.get("action") == "save":
+            try:
+                org = org_access.get_org_for(request.user, org_id)
+            except Http404:
+                org = None
+            if org is None or audience not in Audience.values:
+                errors = [{"row": 0, "field": "org_id", "message": _("请选择发起工会和作答范围。")}]
+            else:
+                try:
+                    survey, _v = services.create_from_builder(
+                        request.user,
+                        org,
+                        title,
+                        rows,
+                        anonymous=anonymous,
+                        audience=audience,
+                        request=request,
+                    )
+                except builder.BuildErrors as exc:
+                    errors = exc.errors
+                else:
+                    messages.success(request, _("问卷已保存为草稿。"))
+                    return redirect("surveys:detail", survey.pk)
+    elif name in templates_xlsx.TEMPLATES:
+        definition = xlsform.parse_xlsform(templates_xlsx.build(name))
+        rows, title = builder.rows_of(definition), definition["title"]
+    else:
+        rows = []
+    if request.method != "POST" or request.POST.get("action") != "save":
+        rows += [{"type": "", "required": False}] * BLANK_ROWS
+    by_row: dict[int, list[dict]] = {}
+    for e in errors:
+        by_row.setdefault(e["row"], []).append(e)
+    return render(
+        request,
+        "surveys/console/build.html",
+        {
+            "rows": [(i, r, by_row.get(i + 1, [])) for i, r in enumerate(rows)],
+            "n": len(rows),
+            "types": builder.TYPES,
+            "title": title,
+            "org_id": str(org_id or ""),
+            "orgs": orgs,
+            "audiences": Audience.choices,
+            "audience": audience,
+            "anonymous": anonymous,
+            "errors": errors,
+            "form_errors": by_row.get(0, []),
             "templates": templates_xlsx.TEMPLATES,
         },
         status=422 if errors else 200,
