@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -186,8 +187,24 @@ def detail(request: HttpRequest, survey_id: int) -> HttpResponse:
                     f"/h5/surveys/{survey.pk}/?t={services.distribution_token(dist)}"
                 )
                 poster_url = reverse("surveys:poster", args=[survey.pk, dist.pk])
+            elif action == "quota":
+                try:
+                    cap = int(request.POST.get("cap", ""))
+                except ValueError:
+                    cap = 0
+                services.set_quota(
+                    request.user,
+                    survey,
+                    request.POST.get("question", ""),
+                    request.POST.get("value", "").strip(),
+                    cap,
+                    request=request,
+                )
+                messages.success(request, _("配额已保存。"))
         except ServiceError as exc:
             messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         if link is None:
             return redirect("surveys:detail", survey.pk)
         survey = get_survey_for(request.user, survey_id)
@@ -201,6 +218,12 @@ def detail(request: HttpRequest, survey_id: int) -> HttpResponse:
             "chart": {"questions": [q for q in data["questions"] if q["type"] != "text"]},
             "texts": [q for q in data["questions"] if q["type"] == "text"],
             "versions": survey.versions.order_by("number"),
+            "quotas": survey.quotas.order_by("question", "value"),
+            "quota_questions": [
+                q
+                for q in (survey.current.definition["questions"] if survey.current else [])
+                if q["type"] in ("select_one", "select_multiple", "rating", "integer")
+            ],
             "link": link,
             "poster_url": poster_url,
             "is_open": survey.status == SurveyStatus.OPEN,
