@@ -217,6 +217,7 @@ def detail(request: HttpRequest, survey_id: int) -> HttpResponse:
             "results": data,
             "chart": {"questions": [q for q in data["questions"] if q["type"] != "text"]},
             "texts": [q for q in data["questions"] if q["type"] == "text"],
+            "answers": _recent_answers(survey),
             "versions": survey.versions.order_by("number"),
             "quotas": survey.quotas.order_by("question", "value"),
             "quota_questions": [
@@ -230,6 +231,35 @@ def detail(request: HttpRequest, survey_id: int) -> HttpResponse:
             "is_public": survey.audience == Audience.PUBLIC,
         },
     )
+
+
+RECENT_ANSWERS = 20
+
+
+def _recent_answers(survey) -> list[dict]:
+    """The latest answer sheets of an identified survey, each with its needs (an
+    anonymous survey's sheets are not listed: they cannot become a need)."""
+    if survey.anonymous:
+        return []
+    from gonghui.surveys.models import Response
+
+    rows = (
+        Response.objects.filter(survey=survey)
+        .select_related("org", "version")
+        .defer("org__boundary")
+        .prefetch_related("needs")
+        .order_by("-pk")[:RECENT_ANSWERS]
+    )
+    return [
+        {
+            "pk": r.pk,
+            "at": r.submitted_at,
+            "org": r.org.name if r.org else "",
+            "summary": answer_summary(r.version.definition, r.answers),
+            "needs": list(r.needs.all()),
+        }
+        for r in rows
+    ]
 
 
 @login_required
@@ -262,8 +292,36 @@ def poster(request: HttpRequest, survey_id: int, dist_id: int) -> HttpResponse:
 @require_GET
 def needs(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    rows = visible_needs(request.user).select_related("org").defer("org__boundary")[:200]
-    return render(request, "surveys/console/needs.html", {"rows": rows})
+    rows = (
+        visible_needs(request.user)
+        .select_related("org")
+        .defer("org__boundary")
+        .prefetch_related("notes")[:200]
+    )
+    return render(
+        request, "surveys/console/needs.html", {"rows": [(n, need_loop(n)) for n in rows]}
+    )
+
+
+def need_loop(need) -> list[dict]:
+    """The four steps of a need's loop (登记 → 交办 → 答复职工 → 办结), each done or not,
+    with when; a reopened need shows its answer step as not done again."""
+    from gonghui.surveys.choices import NeedStatus
+
+    notes = list(need.notes.all())
+    last = {n.action: n.created_at for n in notes}
+    replied = need.status in (NeedStatus.REPLIED, NeedStatus.CONFIRMED, NeedStatus.CLOSED)
+    return [
+        {"label": _("登记"), "done": True, "at": need.created_at},
+        {"label": _("交办"), "done": "assign" in last, "at": last.get("assign")},
+        {"label": _("答复职工"), "done": replied, "at": last.get("reply") if replied else None},
+        {
+            "label": _("职工确认") if need.worker_word != "not_solved" else _("职工认为未解决"),
+            "done": bool(need.worker_word == "solved" or need.unreachable_reason),
+            "at": last.get("confirm"),
+        },
+        {"label": _("办结"), "done": need.status == NeedStatus.CLOSED, "at": need.closed_at},
+    ]
 
 
 @login_required
@@ -293,6 +351,67 @@ def need_from_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("surveys:needs")
+
+
+@login_required
+@require_POST
+def need_from_answer(request: HttpRequest, response_id: int) -> HttpResponse:
+    """One click on an answer sheet: a need for the respondent's union (or the survey's
+    when the union is out of scope), due in 15 days, linked to the sheet."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gonghui.surveys.models import Response
+
+    _require_staff(request)
+    response = (
+        Response.objects.select_related("survey", "survey__org", "org", "version")
+        .defer("survey__org__boundary", "org__boundary")
+        .filter(pk=response_id, survey__in=visible_surveys(request.user))
+        .first()
+    )
+    if response is None:
+        raise Http404
+    org = response.org if response.org and org_access.can_see(request.user, response.org) else None
+    summary = answer_summary(response.version.definition, response.answers)
+    try:
+        need = services.create_need(
+            request.user,
+            org or response.survey.org,
+            title=(_("问卷反映：%(t)s") % {"t": summary or response.survey.title})[:200],
+            detail=summary,
+            due=timezone.localdate() + timedelta(days=15),
+            response=response,
+            request=request,
+        )
+        messages.success(request, _("已转入需求清单。"))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("surveys:detail", response.survey_id)
+    return redirect(reverse("surveys:needs") + f"#need-{need.pk}")
+
+
+def answer_summary(definition: dict, answers: dict) -> str:
+    """The answers as one line, labels and chosen options in words (text answers first)."""
+    labels = {q["name"]: q for q in definition["questions"]}
+    parts = []
+    for name, value in sorted(
+        answers.items(), key=lambda kv: labels.get(kv[0], {}).get("type") != "text"
+    ):
+        q = labels.get(name)
+        if q is None or q["type"] == "calculate":
+            continue
+        options = {c["name"]: c["label"] for c in definition["choices"].get(q.get("list", ""), [])}
+        if isinstance(value, dict):
+            rows = {r["name"]: r["label"] for r in q.get("rows", [])}
+            shown = "，".join(f"{rows.get(k, k)}{options.get(v, v)}" for k, v in value.items())
+        elif isinstance(value, list):
+            shown = "、".join(options.get(v, v) for v in value)
+        else:
+            shown = options.get(value, str(value)) if isinstance(value, str) else str(value)
+        parts.append(f"{q.get('label') or name}：{shown}")
+    return "；".join(parts)[:1000]
 
 
 def chart_json(data: dict) -> str:
