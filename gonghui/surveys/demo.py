@@ -1,6 +1,7 @@
 """Demo surveys and needs: a needs survey across 朝阳's members with a few thousand
 answers (bulk-created, every one checked by the same evaluator as a submit), an
-anonymous satisfaction survey of the stations, a screening form in draft, and needs
+anonymous satisfaction survey of the stations, a station survey made in the console
+builder (rating and matrix questions), a screening form in draft, and needs
 lists in a few enterprises' unions with items open, overdue and closed."""
 
 import random
@@ -38,6 +39,12 @@ def _random_answers(definition: dict, rng: random.Random) -> dict:
             out[q["name"]] = (
                 timezone.localdate() - timedelta(days=rng.randint(30, 3000))
             ).isoformat()
+        elif kind == "rating":
+            # Skewed towards the top, as satisfaction answers are.
+            top = int(q.get("max", 5))
+            out[q["name"]] = min(top, max(1, round(rng.triangular(1, top, top - 1))))
+        elif kind == "matrix":
+            out[q["name"]] = {r["name"]: rng.choice(choices) for r in q.get("rows", [])}
         elif kind == "text" and rng.random() < 0.3:
             out[q["name"]] = rng.choice(["希望增加托育服务", "食堂价格偏高", "13812345678"])
     out["district"], out["street"] = "cy", "wj"
@@ -108,14 +115,70 @@ def seed(*, rng: random.Random, scale_name: str = "small") -> dict:
             ],
             batch_size=2000,
         )
+        station = _seed_built_survey(rng, admin, chaoyang, streets, n // 4)
         # Bulk-created answers are counted once, in SQL.
         tallies.rebuild(needs_survey)
         tallies.rebuild(sat)
+        tallies.rebuild(station)
         services.import_xlsform(
             admin, chaoyang, templates_xlsx.build("screening"), "screening.xlsx", anonymous=False
         )
         needs = _seed_needs(rng, admin, streets[:4])
-    return {"survey_responses": n + n // 4, "needs": needs}
+    return {"survey_responses": n + 2 * (n // 4), "needs": needs}
+
+
+# A survey made in the console builder, so a new user sees rating and matrix charts.
+STATION_ROWS = [
+    {"type": "section", "name": "use", "label": "使用情况"},
+    {
+        "type": "select_one",
+        "name": "used",
+        "label": "近一个月是否去过职工驿站",
+        "required": True,
+        "choices": "yes=去过\nno=没去过",
+    },
+    {"type": "section", "name": "rate", "label": "驿站评价", "relevant": "${used} = 'yes'"},
+    {"type": "rating", "name": "stars", "label": "总体评分", "required": True, "scale": "5"},
+    {
+        "type": "matrix",
+        "name": "grid",
+        "label": "各项服务评价",
+        "required": True,
+        "choices": "good=满意\nok=一般\nbad=不满意",
+        "rows": "water=饮水\nrest=休息座位\ncharge=手机充电\nwarm=冬季取暖",
+    },
+    {
+        "type": "select_multiple",
+        "name": "wants",
+        "label": "希望增加的服务",
+        "choices": "wifi=无线网络\nmicrowave=微波炉\nmedicine=常用药品\nlocker=储物柜",
+    },
+    {"type": "text", "name": "say", "label": "其他建议"},
+]
+
+
+def _seed_built_survey(rng: random.Random, admin, chaoyang: Org, streets: list[Org], n: int):
+    survey, _v = services.create_from_builder(
+        admin, chaoyang, "职工驿站服务体验评价", STATION_ROWS, anonymous=False
+    )
+    if admin:
+        services.set_survey_status(admin, survey.pk, "open")
+    survey.refresh_from_db()
+    Response.objects.bulk_create(
+        [
+            Response(
+                survey=survey,
+                version=survey.current,
+                org=(street := rng.choice(streets)),
+                org_path=street.path,
+                answers=answers,
+                seconds=rng.uniform(30, 300),
+            )
+            for answers in _answers(survey.current.definition, rng, n)
+        ],
+        batch_size=2000,
+    )
+    return survey
 
 
 NEEDS = [

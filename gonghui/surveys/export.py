@@ -1,8 +1,9 @@
 """Excel export of a survey's answers, merged across versions by question name.
 
 Columns are the union of every version's questions in the order they first appeared,
-and a multiple choice has one column per option ever offered: a removed option keeps
-its column (empty in later versions), so no other column moves."""
+a multiple choice has one column per option ever offered (a removed option keeps its
+column, empty in later versions, so no other column moves) and a matrix one column per
+row ever asked, holding the chosen option."""
 
 import io
 
@@ -28,6 +29,12 @@ def columns(survey: Survey) -> list[tuple[str, str, str | None]]:
                     if key not in seen:
                         seen.add(key)
                         cols.append((f"{q['name']}/{c['name']}", q["name"], c["name"]))
+            elif q["type"] == "matrix":
+                for r in q.get("rows", []):
+                    key = (q["name"], "row:" + r["name"])
+                    if key not in seen:
+                        seen.add(key)
+                        cols.append((f"{q['name']}/{r['name']}", q["name"], "row:" + r["name"]))
             elif (q["name"], None) not in seen:
                 seen.add((q["name"], None))
                 cols.append((q["name"], q["name"], None))
@@ -36,6 +43,8 @@ def columns(survey: Survey) -> list[tuple[str, str, str | None]]:
 
 def _cell(answers: dict, name: str, option: str | None):
     value = answers.get(name)
+    if option is not None and option.startswith("row:"):  # a matrix row: the chosen column
+        return value.get(option[4:]) if isinstance(value, dict) else None
     if option is not None:
         if value is None:
             return None

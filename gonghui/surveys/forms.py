@@ -3,7 +3,8 @@
 ``definition``: ``{"title", "questions": [...], "groups": [...], "choices": {list: [...]}}``;
 a question is ``{"name", "type", "label", "groups": [enclosing group names], "list"?,
 "relevant"?, "constraint"?, "constraint_message"?, "required"?, "required_message"?,
-"choice_filter"?, "calculation"?, "hint"?}``, a group ``{"name", "label", "relevant"?}``.
+"choice_filter"?, "calculation"?, "hint"?, "max"? (rating), "rows"? (matrix: [{"name",
+"label"}], one choice of ``list`` per row)}``, a group ``{"name", "label", "relevant"?}``.
 
 ``clean_answers`` walks the questions in order as the form does: a question is asked
 only if its groups and itself are relevant given the answers before it; an answer to
@@ -22,7 +23,8 @@ from gonghui.surveys import expressions
 
 MAX_TEXT = 2000
 SELECT_TYPES = {"select_one", "select_multiple", "rank"}
-ANSWERED_TYPES = SELECT_TYPES | {"text", "integer", "decimal", "date"}
+ANSWERED_TYPES = SELECT_TYPES | {"text", "integer", "decimal", "date", "rating", "matrix"}
+RATING_MAX = 10  # a rating is 1..max stars, max at most this
 
 
 def question_names(definition: dict) -> list[str]:
@@ -76,6 +78,20 @@ def _coerce(q: dict, raw: Any) -> Any:
             return date.fromisoformat(raw.strip()).isoformat()
         except ValueError:
             raise ValueError(_("应为日期（年-月-日）。")) from None
+    if kind == "rating":
+        if isinstance(raw, str) and raw.strip().isdigit():
+            raw = int(raw.strip())
+        top = int(q.get("max", 5))
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= top:
+            raise ValueError(_("应为 1 到 %(n)s 之间的评分。") % {"n": top})
+        return raw
+    if kind == "matrix":
+        # One choice of the question's list per row: {"row name": "choice name"}.
+        if not isinstance(raw, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+        ):
+            raise ValueError(_("应为每一行选择一项。"))
+        return {k: v for k, v in raw.items() if v} or None
     if kind == "select_one":
         if not isinstance(raw, str):
             raise ValueError(_("应为一个选项。"))
@@ -127,6 +143,20 @@ def clean_answers(definition: dict, answers: dict) -> dict:
             if q.get("required") and expressions.truthy(q["required"], values):
                 errors[name] = [q.get("required_message") or _("此题必答。")]
             continue
+        if kind == "matrix":
+            rows = [r["name"] for r in q.get("rows", [])]
+            allowed = {c["name"] for c in definition["choices"].get(q.get("list", ""), [])}
+            if any(k not in rows for k in value) or any(v not in allowed for v in value.values()):
+                errors[name] = [_("选项不在本题的选项中。")]
+                continue
+            if (
+                q.get("required")
+                and expressions.truthy(q["required"], values)
+                and len(value) != len(rows)
+            ):
+                errors[name] = [q.get("required_message") or _("每一行都须作答。")]
+                continue
+            value = {r: value[r] for r in rows if r in value}  # in the form's row order
         if kind in SELECT_TYPES:
             allowed = [c["name"] for c in choices_for(definition, q, values)]
             chosen = [value] if kind == "select_one" else value
@@ -171,6 +201,8 @@ def form_out(definition: dict) -> dict:
                 "required_message",
                 "choice_filter",
                 "calculation",
+                "max",
+                "rows",
             )
             if k in q
         }

@@ -39,6 +39,8 @@ def answer(request: HttpRequest, survey_id: int) -> HttpResponse:
         item = dict(q)
         item["choices"] = definition["choices"].get(q.get("list", ""), [])
         item["hidden"] = q["name"] not in shown
+        if q["type"] == "rating":
+            item["scale"] = range(1, int(q.get("max", 5)) + 1)
         questions.append(item)
     suffix = f"?t={token}" if token else ""
     return render(

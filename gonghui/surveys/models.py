@@ -231,6 +231,36 @@ class SurveyTally(models.Model):
         return f"{self.survey_id} {self.question}={self.value}: {self.n}"
 
 
+class SurveyQuota(models.Model):
+    """A quota cell (as LimeSurvey has): at most ``cap`` answer sheets whose ``question``
+    has ``value`` (``question=""``: all sheets). ``filled`` counts up in the answer's
+    transaction by a conditional update, so the last free place goes to one answer only;
+    a full cell refuses further answers that fall in it (409 ``quota_full``)."""
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("问卷"), on_delete=models.CASCADE, related_name="quotas"
+    )
+    question = models.CharField(_("题目名称"), max_length=100, blank=True)
+    value = models.CharField(_("选项"), max_length=200, blank=True)
+    cap = models.PositiveIntegerField(_("配额"))
+    filled = models.PositiveIntegerField(_("已收"), default=0)
+
+    class Meta:
+        verbose_name = _("配额")
+        verbose_name_plural = _("配额")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "question", "value"], name="survey_quota_cell"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(filled__lte=models.F("cap")), name="survey_quota_not_over"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.question}={self.value}: {self.filled}/{self.cap}"
+
+
 class Need(models.Model):
     """An item of the needs list (需求清单): what a worker needs, the org that owns it, its
     due date, and its life until the worker has had a reply and said whether it is solved.

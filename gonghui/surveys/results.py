@@ -64,6 +64,14 @@ def results(survey: Survey, org_path: str | None = None) -> dict:
             if (q["type"] in SELECT_TYPES)
             else []
         )
+        if q["type"] == "rating":
+            keys = [str(n) for n in range(1, int(q.get("max", 5)) + 1)]
+        elif q["type"] == "matrix":
+            keys = [
+                f"{r['name']}={c['name']}"
+                for r in q.get("rows", [])
+                for c in definition["choices"].get(q.get("list", ""), [])
+            ]
         keys += sorted(k for k in raw if k not in keys)
         counts: dict[str, int | None] = {}
         for key in keys:
@@ -82,6 +90,8 @@ def results(survey: Survey, org_path: str | None = None) -> dict:
                 c["name"]: c["label"] for c in definition["choices"].get(q.get("list", ""), [])
             },
         }
+        if q["type"] == "matrix":
+            item["rows"] = {r["name"]: r["label"] for r in q.get("rows", [])}
         if q["type"] == "text":
             item["texts"] = texts.get(name, [])
         out.append(item)

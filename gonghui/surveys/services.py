@@ -7,10 +7,12 @@ import time
 import uuid
 from datetime import date
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +31,7 @@ from gonghui.surveys.models import (
     Participation,
     Response,
     Survey,
+    SurveyQuota,
     SurveyVersion,
 )
 from gonghui.surveys.workflow import NEED_WORKFLOW
@@ -56,6 +59,62 @@ def import_xlsform(
     """Read an XLSForm into a new survey (or a new version of ``survey``); raises
     ``xlsform.ImportErrors`` with every refused cell."""
     definition = xlsform.parse_xlsform(data)
+    return save_definition(
+        actor,
+        org,
+        definition,
+        data,
+        filename,
+        anonymous=anonymous,
+        survey=survey,
+        audience=audience,
+        request=request,
+    )
+
+
+def create_from_builder(
+    actor,
+    org: Org,
+    title: str,
+    rows: list[dict],
+    *,
+    anonymous: bool,
+    audience: str = Audience.MEMBERS,
+    survey: Survey | None = None,
+    request=None,
+) -> tuple[Survey, SurveyVersion]:
+    """Make a survey (or a new version) from the console builder's rows; raises
+    ``builder.BuildErrors``. The rows are kept as the version's source, with their hash."""
+    from gonghui.surveys import builder
+
+    definition = builder.build(title, rows)
+    data = json.dumps({"title": title, "rows": rows}, ensure_ascii=False).encode()
+    return save_definition(
+        actor,
+        org,
+        definition,
+        data,
+        "builder.json",
+        anonymous=anonymous,
+        survey=survey,
+        audience=audience,
+        request=request,
+    )
+
+
+def save_definition(
+    actor,
+    org: Org,
+    definition: dict,
+    data: bytes,
+    filename: str,
+    *,
+    anonymous: bool,
+    survey: Survey | None = None,
+    audience: str = Audience.MEMBERS,
+    request=None,
+) -> tuple[Survey, SurveyVersion]:
+    """Store a checked definition as a new survey, or as version n+1 of ``survey``."""
     with transaction.atomic():
         if survey is None:
             survey = Survey.objects.create(
@@ -252,12 +311,17 @@ def worker_for_bearer(raw: str):
 def survey_for_respondent(pk, *, worker=None, token: str | None = None):
     """The open survey a worker (a member in its subtree) or a public token may answer,
     with the distribution; Http404 for anything else."""
+    quota_cells = SurveyQuota.objects.filter(survey=OuterRef("pk")).values(
+        cell=JSONObject(pk="pk", question="question", value="value")
+    )
     survey = (
         Survey.objects.select_related("org", "current")
         .defer("org__boundary")
         .filter(pk=pk, status=SurveyStatus.OPEN)
-        .first()
     )
+    if connection.vendor == "postgresql":
+        survey = survey.annotate(quota_cells=ArraySubquery(quota_cells))  # same statement
+    survey = survey.first()
     if survey is None or survey.current is None:
         raise Http404
     dist = None
@@ -310,8 +374,16 @@ def submit(
     if worker is None and ip:
         _throttle(survey, ip)
     org = _member_org(worker) if worker is not None else None
+    cells = set(tallies.cells(version.definition, stored))
+    quotas = [q["pk"] for q in _quota_cells(survey) if (q["question"], q["value"]) in cells]
     try:
-        if connection.in_atomic_block:
+        if quotas:
+            # The cells' places and the answer in one transaction: a refused answer (full
+            # cell, second answer) gives its places back by rolling back.
+            with transaction.atomic():
+                _take_quota_places(quotas)
+                _store(survey, version, stored, worker, org, distribution, seconds, machine)
+        elif connection.in_atomic_block:
             # Inside a caller's transaction a failed statement needs a savepoint to undo.
             with transaction.atomic():
                 _store(survey, version, stored, worker, org, distribution, seconds, machine)
@@ -320,6 +392,92 @@ def submit(
     except IntegrityError:
         raise Conflict(_("您已经填写过这份问卷。"), code="already_answered") from None
     return stored
+
+
+def _quota_cells(survey: Survey) -> list[dict]:
+    cells = getattr(survey, "quota_cells", None)  # fetched with the survey on the API path
+    if cells is None:
+        cells = list(SurveyQuota.objects.filter(survey=survey).values("pk", "question", "value"))
+    return cells
+
+
+def _store_orm(survey, version, stored, worker, org, distribution, seconds, machine) -> None:
+    """The same rows as ``_store`` through the ORM, for SQLite (``make run``'s default)."""
+    path = (_coarse_path(org.path) if survey.anonymous else org.path) if org else ""
+    sql, params = tallies.upsert_sql(survey, path, version.definition, stored)
+    with transaction.atomic():
+        if survey.anonymous:
+            if worker is not None:
+                Participation.objects.create(survey=survey, worker=worker)
+            AnonymousResponse.objects.create(
+                survey=survey,
+                version=version,
+                org_path=path,
+                answers=stored,
+                possible_machine=machine,
+                submitted_on=timezone.localdate(),
+            )
+            audit.record("surveys.answered_anonymously", obj=survey)
+        else:
+            response = Response.objects.create(
+                survey=survey,
+                version=version,
+                worker=worker,
+                org=org,
+                org_path=path,
+                distribution=distribution,
+                answers=stored,
+                seconds=seconds,
+                possible_machine=machine,
+            )
+            audit.record(
+                "surveys.answered",
+                obj=response,
+                org=survey.org,
+                actor_label=f"worker:{worker.pk}" if worker is not None else "public",
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _take_quota_places(pks: list[int]) -> None:
+    """Take one place in each quota cell, or raise 409 ``quota_full``; the conditional
+    UPDATE locks the rows, so two answers for the last place cannot both get it."""
+    taken = (
+        SurveyQuota.objects.filter(pk__in=pks, filled__lt=F("cap"))
+        .order_by("pk")
+        .update(filled=F("filled") + 1)
+    )
+    if taken != len(pks):
+        raise Conflict(_("该类答卷已达到配额，感谢您的关注。"), code="quota_full")
+
+
+def set_quota(actor, survey: Survey, question: str, value: str, cap: int, *, request=None):
+    """Add or change a quota cell of ``survey`` (``question`` empty: all sheets)."""
+    definition = survey.current.definition if survey.current else {"questions": []}
+    names = {q["name"] for q in definition["questions"]}
+    if question and question not in names:
+        raise ValidationError(_("问卷中没有这道题。"), code="unknown_question")
+    if not 1 <= cap <= 10_000_000:
+        raise ValidationError(_("配额应为正整数。"), code="invalid_cap")
+    with transaction.atomic():
+        quota, _created = SurveyQuota.objects.select_for_update().get_or_create(
+            survey=survey, question=question[:100], value=value[:200], defaults={"cap": cap}
+        )
+        if quota.filled > cap:
+            raise Conflict(_("已收答卷多于新的配额。"), code="quota_below_filled")
+        quota.cap = cap
+        quota.save(update_fields=["cap"])
+        audit.record(
+            "surveys.quota",
+            actor=actor,
+            obj=survey,
+            request=request,
+            question=question,
+            value=value,
+            cap=cap,
+        )
+    return quota
 
 
 def _store(survey, version, stored, worker, org, distribution, seconds, machine) -> None:
@@ -332,6 +490,9 @@ def _store(survey, version, stored, worker, org, distribution, seconds, machine)
     """
     from gonghui.core.models import AuditLog
 
+    if connection.vendor != "postgresql":
+        _store_orm(survey, version, stored, worker, org, distribution, seconds, machine)
+        return
     now = timezone.now()
     tally_sql, tally_params = tallies.upsert_sql(
         survey,

@@ -22,7 +22,9 @@ def cells(definition: dict, stored: dict) -> list[tuple[str, str]]:
         kind = kinds.get(name)
         if kind in (None, "text", "note"):
             continue
-        if isinstance(value, list):
+        if isinstance(value, dict):  # a matrix: one cell per row and choice
+            out.extend((name, f"{row}={choice}"[:200]) for row, choice in value.items())
+        elif isinstance(value, list):
             chosen = value[:1] if kind == "rank" else value
             out.extend((name, str(v)[:200]) for v in chosen)
         else:
@@ -71,7 +73,11 @@ def rebuild(survey: Survey) -> int:
                 UNION ALL
                 SELECT e.value ->> 0 WHERE jsonb_typeof(e.value) = 'array' AND e.key = ANY(%s)
                 UNION ALL
-                SELECT e.value #>> '{{}}' WHERE jsonb_typeof(e.value) <> 'array'
+                SELECT m.key || '=' || (m.value #>> '{{}}')
+                FROM jsonb_each(CASE WHEN jsonb_typeof(e.value) = 'object'
+                                     THEN e.value ELSE '{{}}'::jsonb END) AS m
+                UNION ALL
+                SELECT e.value #>> '{{}}' WHERE jsonb_typeof(e.value) NOT IN ('array', 'object')
             ) AS v
             WHERE t.survey_id = %s AND NOT e.key = ANY(%s)
             GROUP BY t.org_path, e.key, left(v.val, 200)

@@ -28,6 +28,16 @@ document.addEventListener("DOMContentLoaded", () => {
         const items = [...fs.querySelectorAll("select")].map((s) => [Number(s.value), s.dataset.choice]);
         items.sort((a, b) => a[0] - b[0]);
         out[name] = items.map((i) => i[1]);
+      } else if (type === "rating") {
+        const c = fs.querySelector("input:checked");
+        if (c) out[name] = Number(c.value);
+      } else if (type === "matrix") {
+        const rows = {};
+        fs.querySelectorAll("tr[data-row]").forEach((tr) => {
+          const c = tr.querySelector("input:checked");
+          if (c) rows[tr.dataset.row] = c.value;
+        });
+        if (Object.keys(rows).length) out[name] = rows;
       } else if (type === "integer" || type === "decimal") {
         const v = fs.querySelector("input").value;
         if (v !== "") out[name] = Number(v);

@@ -18,8 +18,34 @@ document.addEventListener("DOMContentLoaded", () => {
     el.className = "survey-chart";
     el.dataset.question = q.name;
     holder.append(title, el);
-    const labels = names.map((n) => (q.choices && q.choices[n]) || n);
     const chart = echarts.init(el);
+    if (q.type === "matrix") {
+      // A heat map: rows of the matrix by its options; suppressed cells stay blank.
+      const rowNames = Object.keys(q.rows || {});
+      const colNames = Object.keys(q.choices || {});
+      const cells = [];
+      names.forEach((key) => {
+        const [r, c] = key.split("=");
+        const x = colNames.indexOf(c), y = rowNames.indexOf(r);
+        if (x >= 0 && y >= 0) cells.push([x, y, q.counts[key]]);
+      });
+      const values = cells.map((c) => c[2]).filter((v) => v !== null);
+      el.style.height = `${Math.max(200, 40 * rowNames.length + 80)}px`;
+      chart.resize();
+      chart.setOption({
+        grid: { left: 110, right: 30, top: 10, bottom: 60 },
+        tooltip: {
+          formatter: (p) => `${escape(q.rows[rowNames[p.value[1]]])} · ${escape(q.choices[colNames[p.value[0]]])}：${p.value[2] === "-" ? escape(hidden) : p.value[2]}`,
+        },
+        xAxis: { type: "category", data: colNames.map((c) => q.choices[c]), axisLabel: { formatter: (v) => escape(v).slice(0, 20) } },
+        yAxis: { type: "category", data: rowNames.map((r) => q.rows[r]), axisLabel: { formatter: (v) => escape(v).slice(0, 30) } },
+        visualMap: { min: 0, max: Math.max(1, ...values), calculable: false, orient: "horizontal", left: "center", bottom: 0, itemHeight: 80 },
+        series: [{ type: "heatmap", data: cells.map((c) => [c[0], c[1], c[2] === null ? "-" : c[2]]), label: { show: true, formatter: (p) => (p.value[2] === "-" ? escape(hidden) : p.value[2]) } }],
+      });
+      charts.push(chart);
+      return;
+    }
+    const labels = names.map((n) => (q.choices && q.choices[n]) || n);
     chart.setOption({
       grid: { left: 110, right: 30, top: 10, bottom: 30 },
       tooltip: {

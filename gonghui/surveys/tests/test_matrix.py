@@ -188,3 +188,47 @@ def test_it_scopes_turning_an_appeal_into_a_need(personas, wangjing):
         {"outsider": 404, "courier": 302, "street_handler": 302, "district_supervisor": 302},
     )
     assert Need.objects.filter(appeal=appeal).count() == 1
+
+
+def test_it_scopes_turning_an_answer_into_a_need(personas, street_handler, wangjing):
+    from gonghui.surveys.tests.conftest import workers
+
+    survey = _survey(street_handler, wangjing)
+    ((_w, token),) = workers(wangjing, 1)
+    Client(headers={"Authorization": f"Bearer {token}"}).post(
+        f"/api/v1/surveys/{survey.pk}/responses",
+        {"answers": {"ok": "no"}},
+        content_type="application/json",
+    )
+    response = survey.responses.get()
+    page = _console(street_handler, f"/console/surveys/{survey.pk}/").content.decode()
+    assert f'data-testid="to-need-{response.pk}"' in page
+    url = f"/console/surveys/answers/{response.pk}/to-need/"
+    check_matrix(
+        personas,
+        lambda p: _console(p, url, "post"),
+        {"outsider": 404, "courier": 302, "street_handler": 302},
+    )
+    need = Need.objects.get(response=response)
+    assert (need.org, need.source) == (wangjing, "survey")
+    assert need.title == "问卷反映：满意吗：不满意"
+    # The answer now links to its need instead of offering the button again.
+    page = _console(street_handler, f"/console/surveys/{survey.pk}/").content.decode()
+    assert f'data-testid="to-need-{response.pk}"' not in page and f"#need-{need.pk}" in page
+
+
+def test_the_needs_page_shows_each_needs_loop(street_handler, wangjing):
+    need = services.create_need(
+        street_handler.user, wangjing, title="闭环展示", due=date.today() + timedelta(days=3)
+    )
+    services.act_on_need(street_handler.user, need.pk, "assign", assignee="行政部")
+    services.act_on_need(street_handler.user, need.pk, "reply", reply="已解决")
+    page = _console(street_handler, "/console/surveys/needs/")
+    loop = dict(
+        (step["label"], step["done"])
+        for n, steps in page.context["rows"]
+        if n.pk == need.pk
+        for step in steps
+    )
+    assert loop == {"登记": True, "交办": True, "答复职工": True, "职工确认": False, "办结": False}
+    assert "答复：已解决" in page.content.decode()
