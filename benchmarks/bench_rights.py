@@ -206,6 +206,13 @@ def measure() -> dict:
         conflicts.check(name=name, uscc=uscc, lawyer_id=lawyer_id)
 
     check_times = time_calls(one_check, REPEAT)
+
+    def one_check_everyone():
+        _kind, name, uscc = next(it)
+        conflicts.check(name=name, uscc=uscc)
+
+    # With no lawyer named (the case page's "check everyone"): every party is in scope.
+    everyone_times = time_calls(one_check_everyone, REPEAT)
     district = next(iter(districts.values()))
     street = streets[0]
     end = today
@@ -228,6 +235,7 @@ def measure() -> dict:
         "rebuild_s": rebuild_s,
         "rollup_matches_cases": same,
         "check": _ms(check_times),
+        "check_everyone": _ms(everyone_times),
         "known_found": hits["known"],
         "figures": figure_times,
     }
@@ -289,6 +297,16 @@ def run() -> list[dict]:
             "",
             "roll-up equals the count from the cases (city, year): "
             + ("yes" if data["rollup_matches_cases"] else "NO"),
+        )
+    )
+    e = data["check_everyone"]
+    rows.append(
+        row(
+            f"rights: conflict check, every lawyer, at {PARTIES:,} parties p95",
+            e["p95"],
+            "ms",
+            "",
+            f"p50 {e['p50']:.1f} ms, max {e['max']:.1f} ms",
         )
     )
     for key, title in (

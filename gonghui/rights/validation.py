@@ -53,6 +53,8 @@ def items(rows, field: str = "claims", *, allow_zero: bool = False) -> dict[str,
     """Return kind → amount for claim items; each kind at most once, at least one item."""
     if not rows:
         raise invalid(field, _("请至少填写一项请求事项和金额。"), "claims_required")
+    if not isinstance(rows, list | tuple):
+        raise invalid(field, _("请求事项须是事项和金额的列表。"), "invalid_claims")
     out: dict[str, Decimal] = {}
     for i, row in enumerate(rows):
         row = row if isinstance(row, dict) else {}

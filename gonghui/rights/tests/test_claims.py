@@ -70,7 +70,9 @@ def test_it_replaces_the_claims_with_timeline_audit_and_figures(street_handler, 
         ([{"kind": "wages", "amount": "abc"}], None),
         ([{"kind": "bonus", "amount": "5"}], None),
         ([{"kind": "wages", "amount": "5"}, {"kind": "wages", "amount": "6"}], None),
-        ("wages", None),
+        ("wages", "invalid_claims"),
+        (5, "invalid_claims"),
+        ({"kind": "wages"}, "invalid_claims"),
     ],
 )
 def test_it_refuses_bad_items_with_422_and_stores_nothing(
