@@ -31,6 +31,8 @@ from gonghui.orgs.api import geo_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.rights.api import appeal_link_router as rights_appeal_router
 from gonghui.rights.api import router as rights_router
+from gonghui.rights.consultations.api import router as rights_consultations_router
+from gonghui.rights.contracts.api import router as rights_contracts_router
 from gonghui.rights.health.api import router as rights_health_router
 from gonghui.stations.api import router as stations_router
 from gonghui.surveys.api import needs_router
@@ -105,6 +107,8 @@ api.add_router("/warnings", warnings_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/rights", rights_router)
 api.add_router("/rights", rights_health_router)
+api.add_router("/rights/contracts", rights_contracts_router)
+api.add_router("/rights/consultations", rights_consultations_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/needs", needs_router)
 api.add_router("/care", care_router)

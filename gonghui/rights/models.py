@@ -472,6 +472,8 @@ class HelpRequest(models.Model):
 
 # The legal health check's models live beside their code (rights/health/); imported here
 # so that Django registers them with the rights app.
+from gonghui.rights.consultations.models import AgreedItem, Mechanism, Meeting  # noqa: E402, F401
+from gonghui.rights.contracts.models import CollectiveContract, ContractEvent  # noqa: E402, F401
 from gonghui.rights.health.models import (  # noqa: E402, F401
     Checklist,
     Finding,

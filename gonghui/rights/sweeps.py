@@ -15,3 +15,10 @@ def _health_findings() -> int:
     from gonghui.rights.health.services import flag_overdue
 
     return flag_overdue()
+
+
+@register("rights.contracts")
+def _contract_clocks() -> int:
+    from gonghui.rights.contracts.services import run_clocks
+
+    return run_clocks()
