@@ -79,9 +79,7 @@ def dispatch_choices(orgs: list[Org], *, suggested: int | None = None) -> list:
         if district is None:
             continue
         _label, options = groups.setdefault(district.pk, (district.display_name, []))
-        text = (
-            str(_("%(name)s（区级总工会）") % {"name": org.name}) if org is district else org.name
-        )
+        text = org.name  # a district's own name says 总工会 already
         if org.pk == suggested:
             text = str(_("%(name)s（智能建议）") % {"name": text})
         options.append((org.pk, text, org is district))
