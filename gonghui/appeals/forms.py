@@ -54,32 +54,40 @@ class IntakeForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    org_id = forms.TypedChoiceField(label=_("承办单位"), coerce=int)
+    # A grouped select that static/js/appeals_forms.js gives a type-ahead filter.
+    org_id = forms.TypedChoiceField(
+        label=_("承办单位"),
+        coerce=int,
+        widget=forms.Select(attrs={"data-typeahead": "", "data-testid": "dispatch-org"}),
+    )
     note = forms.CharField(label=_("派单说明"), max_length=500, required=False)
 
-    def __init__(self, *args, orgs: list[Org] = (), **kwargs):
+    def __init__(self, *args, orgs: list[Org] = (), suggested: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_id"].choices = dispatch_choices(orgs)
+        self.fields["org_id"].choices = dispatch_choices(orgs, suggested=suggested)
+        self.fields["org_id"].widget.attrs["data-typeahead-placeholder"] = _(
+            "输入街道或区的名称筛选"
+        )
 
 
-def dispatch_choices(orgs: list[Org]) -> list:
-    """Group the targets: street federations first (they handle most), then districts."""
-    groups = []
-    for kind, label in (
-        (OrgKind.STREET, _("街道（乡镇）总工会")),
-        (OrgKind.DISTRICT, _("区级总工会")),
-    ):
-        options = [(o.pk, _org_label(o)) for o in orgs if o.kind == kind]
-        if options:
-            groups.append((label, options))
-    return [("", _("请选择承办单位"))] + groups
-
-
-def _org_label(org: Org) -> str:
-    # The name first, so typing in the closed list jumps to it; the district disambiguates.
-    if org.kind == OrgKind.STREET and org.parent is not None:
-        return f"{org.name}（{org.parent.display_name}）"
-    return org.name
+def dispatch_choices(orgs: list[Org], *, suggested: int | None = None) -> list:
+    """Group the targets by district (the district federation first, then its streets),
+    so the two 八里庄街道 are told apart; the triage suggestion is marked."""
+    groups: dict[int, tuple[str, list]] = {}
+    for org in orgs:
+        district = org if org.kind == OrgKind.DISTRICT else org.parent
+        if district is None:
+            continue
+        _label, options = groups.setdefault(district.pk, (district.display_name, []))
+        text = org.name  # a district's own name says 总工会 already
+        if org.pk == suggested:
+            text = str(_("%(name)s（智能建议）") % {"name": text})
+        options.append((org.pk, text, org is district))
+    ordered = []
+    for label, options in groups.values():
+        options.sort(key=lambda o: not o[2])  # the district itself first
+        ordered.append((label, [(pk, text) for pk, text, _d in options]))
+    return [("", _("请选择承办单位"))] + ordered
 
 
 class ReasonForm(forms.Form):

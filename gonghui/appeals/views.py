@@ -388,7 +388,12 @@ def _new_form(action: str, appeal: Appeal, request: HttpRequest, data=None):
             or appeal.street_id
             or (appeal.enterprise and appeal.enterprise.street_id)
         }
-        return form_class(data, orgs=_dispatch_targets(request), initial=initial)
+        return form_class(
+            data,
+            orgs=_dispatch_targets(request),
+            suggested=appeal.suggested_org_id,
+            initial=initial,
+        )
     if action == "recategorise":
         return form_class(data, initial={"category": appeal.category})
     return form_class(data)

@@ -96,3 +96,23 @@ class ApiErrorsAsJson:
             if header in response:
                 answer[header] = response[header]
         return answer
+
+
+class ConsoleNotFound:
+    """Answer a 404 raised inside the staff console (a record outside the user's area,
+    which ``access.py`` turns into Http404) with the console's own page, menu and all,
+    also under DEBUG, where Django would show its technical 404 page instead."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        from django.http import Http404
+        from django.shortcuts import render
+
+        if isinstance(exception, Http404) and request.path.startswith("/console/"):
+            return render(request, "console/404.html", status=404)
+        return None

@@ -51,6 +51,8 @@ def _wants_json(request: HttpRequest) -> bool:
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"detail": _("没有找到该地址。"), "code": "not_found"}, status=404)
+    if request.path.startswith("/console/"):
+        return render(request, "console/404.html", status=404)
     return render(request, "404.html", status=404)
 
 
