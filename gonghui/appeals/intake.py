@@ -228,9 +228,7 @@ def create_appeal(
             )
             queue_sms(
                 phone,
-                _(
-                    "【北京市总工会】您的诉求已受理，工单号%(ticket)s。可凭工单号和手机号后四位查询办理进度。"
-                )
+                _("您的诉求已受理，工单号%(ticket)s。可凭工单号和手机号后四位查询办理进度。")
                 % {"ticket": appeal.ticket_no},
             )
             # A place read from words is less sure than a point or a registered employer:
