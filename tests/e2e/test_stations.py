@@ -192,7 +192,7 @@ def test_a_worker_signs_in_to_rate_and_reports_a_problem(
     phone_page.get_by_label("4").check()
     phone_page.get_by_label("意见（选填）").fill("热水很方便")
     phone_page.get_by_role("button", name="提交评价").click()
-    expect(phone_page.get_by_test_id("notice")).to_contain_text("评价已提交")
+    expect(phone_page.get_by_test_id("rate-notice")).to_contain_text("评价已提交")
     expect(phone_page.locator("#rate")).to_contain_text("平均 4.0 分（1 人评价）")
 
     phone_page.get_by_test_id("report").click()
