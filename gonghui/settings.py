@@ -241,6 +241,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # SMS transport: "console" writes to stdout and var/sms.log (development).
 GONGHUI_SMS_BACKEND = os.environ.get("GONGHUI_SMS_BACKEND", "gonghui.core.sms.ConsoleFileSMS")
 GONGHUI_SMS_LOG = Path(os.environ.get("GONGHUI_SMS_LOG", VAR_DIR / "sms.log"))
+# The one signature every text message carries (the carriers register one per sender);
+# added by core.sms.send_sms, so no message text writes it.
+GONGHUI_SMS_SIGNATURE = os.environ.get("GONGHUI_SMS_SIGNATURE", "【北京市总工会】")
 # Seconds after which another worker takes over a message a dead worker had claimed.
 GONGHUI_OUTBOX_CLAIM_SECONDS = int(os.environ.get("GONGHUI_OUTBOX_CLAIM_SECONDS", "120"))
 # Public nearby-station searches allowed per IP per minute (docs/configuration.md).

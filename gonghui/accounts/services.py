@@ -235,8 +235,7 @@ def request_otp(*, phone: str, request: HttpRequest | None = None) -> OtpChallen
     transaction.on_commit(
         lambda: send_sms(
             normal,
-            _("【北京市总工会】您的登录验证码是%(code)s，5分钟内有效。如非本人操作，请忽略。")
-            % {"code": code},
+            _("您的登录验证码是%(code)s，5分钟内有效。如非本人操作，请忽略。") % {"code": code},
         )
     )
     return challenge

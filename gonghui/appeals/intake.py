@@ -262,9 +262,7 @@ def create_appeal(
                 appeal.created_at = at
             queue_sms(
                 phone,
-                _(
-                    "【北京市总工会】您的诉求已受理，工单号%(ticket)s。可凭工单号和手机号后四位查询办理进度。"
-                )
+                _("您的诉求已受理，工单号%(ticket)s。可凭工单号和手机号后四位查询办理进度。")
                 % {"ticket": appeal.ticket_no},
             )
             if dispatch_to is not None:

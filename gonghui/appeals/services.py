@@ -333,7 +333,7 @@ def _do_contact(appeal, *, actor, now, note=None, **_ignored):
 def _resolution_sms(appeal):
     queue_sms(
         appeal.phone,
-        _("【北京市总工会】您的诉求%(ticket)s已办结，请查询答复并评价，您的评价很重要。")
+        _("您的诉求%(ticket)s已办结，请查询答复并评价，您的评价很重要。")
         % {"ticket": appeal.ticket_no},
     )
 
@@ -434,7 +434,7 @@ def _do_merge(appeal, *, actor, now, into_id=None, **_ignored):
     _event(main, "merged_from", actor=actor, note=appeal.ticket_no, public=False, at=now)
     queue_sms(
         appeal.phone,
-        _("【北京市总工会】您的诉求%(ticket)s与同类诉求合并办理，可凭工单号%(main)s查询进度。")
+        _("您的诉求%(ticket)s与同类诉求合并办理，可凭工单号%(main)s查询进度。")
         % {"ticket": appeal.ticket_no, "main": main.ticket_no},
     )
     return main.ticket_no

@@ -44,9 +44,17 @@ def _transport():
     return import_string(settings.GONGHUI_SMS_BACKEND)()
 
 
+def signed(text: str) -> str:
+    """Return ``text`` with the sender's signature (``GONGHUI_SMS_SIGNATURE``) in front,
+    once: the one place a text gets it, so every message carries the same one."""
+    signature = settings.GONGHUI_SMS_SIGNATURE
+    return text if not signature or text.startswith(signature) else signature + text
+
+
 def send_sms(to: str, text: str, *, message_id: int | None = None) -> None:
-    """Send one message; ``message_id`` (the outbox row) lets a provider that takes a
-    client reference drop a repeat after a worker died between sending and recording."""
+    """Send one message, signed; ``message_id`` (the outbox row) lets a provider that takes
+    a client reference drop a repeat after a worker died between sending and recording."""
+    text = signed(text)
     if message_id is None:
         _transport().send(to, text)
     else:

@@ -338,10 +338,7 @@ def submit_application(
             )
             queue_sms(
                 worker.phone,
-                _(
-                    "【北京工会】您的入会申请已提交，由%(org)s在%(days)d个工作日内审核，"
-                    "结果会短信通知您。"
-                )
+                _("您的入会申请已提交，由%(org)s在%(days)d个工作日内审核，结果会短信通知您。")
                 % {"org": found.org.name, "days": approval_days()},
             )
     except IntegrityError as exc:
@@ -423,10 +420,7 @@ def approve_application(
         audit.record("member.approve", actor=actor, obj=application, request=request)
         queue_sms(
             application.phone,
-            _(
-                "【北京工会】欢迎加入工会！您的会员编号是%(number)s，"
-                "可在“我的会员”页面查看电子会员卡。"
-            )
+            _("欢迎加入工会！您的会员编号是%(number)s，可在“我的会员”页面查看电子会员卡。")
             % {"number": member.member_number},
         )
     return member
@@ -457,7 +451,7 @@ def reject_application(
         audit.record("member.reject", actor=actor, obj=application, request=request)
         queue_sms(
             application.phone,
-            _("【北京工会】您的入会申请未获批准，理由：%(reason)s。如有疑问请拨打12351。")
+            _("您的入会申请未获批准，理由：%(reason)s。如有疑问请拨打12351。")
             % {"reason": application.reason},
         )
     return application
@@ -595,8 +589,7 @@ def complete_transfer(transfer: Transfer, *, actor, on: date | None = None) -> N
     if member.phone:
         queue_sms(
             member.phone,
-            _("【北京工会】您的会籍已转入%(org)s，会员编号不变，会籍连续。")
-            % {"org": transfer.to_org.name},
+            _("您的会籍已转入%(org)s，会员编号不变，会籍连续。") % {"org": transfer.to_org.name},
         )
 
 
@@ -675,7 +668,7 @@ def worker_transfer(
     queue_sms(
         worker.phone,
         _(
-            "【北京工会】您的转会申请已提交：由%(old)s确认转出（%(days)d个工作日内，"
+            "您的转会申请已提交：由%(old)s确认转出（%(days)d个工作日内，"
             "逾期自动转出），再由%(new)s接收。会籍不会中断。"
         )
         % {"old": transfer.from_org.name, "new": found.org.name, "days": release_days()},

@@ -41,6 +41,8 @@ class RecordingSMS:
 @pytest.fixture
 def transport(settings):
     settings.GONGHUI_SMS_BACKEND = f"{__name__}.RecordingSMS"
+    # Delivery is tested here, the signature in core/tests/test_sms_signature.py.
+    settings.GONGHUI_SMS_SIGNATURE = ""
     RecordingSMS.sent, RecordingSMS.calls, RecordingSMS.failures = [], 0, 0
     RecordingSMS.delay = 0.0
     sms._transport.cache_clear()
