@@ -12,6 +12,8 @@ appeals for every (org, day) a transition touches, so they cannot drift;
 ``rebuild()`` recounts everything.
 """
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -93,9 +95,31 @@ def count_appeals(appeals, start: date, end: date) -> dict:
     }
 
 
+_state = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Skip the per-transition recounts inside the block and ``rebuild()`` once at its end.
+
+    For writing much history at once (the demo's year of appeals): the same rows as the
+    per-transition path, from the same counting, in two grouped queries instead of a
+    recount per step."""
+    _state.deferred = True
+    try:
+        yield
+    finally:
+        _state.deferred = False
+    rebuild()
+
+
+def _is_deferred() -> bool:
+    return getattr(_state, "deferred", False)
+
+
 def refresh(keys: set[tuple[int, date]]) -> None:
     """Recount the roll-up rows for these (org, day) keys from the appeals."""
-    if not keys:
+    if not keys or _is_deferred():
         return
     paths = dict(Org.objects.filter(pk__in={k[0] for k in keys}).values_list("pk", "path"))
     for org_id, day in keys:
@@ -110,6 +134,8 @@ def refresh(keys: set[tuple[int, date]]) -> None:
 
 def add_contact_due(org: Org, day: date) -> None:
     """Count one more contact due for ``org`` on ``day`` (a new appeal's first dispatch)."""
+    if _is_deferred():
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO appeals_dailystat (org_id, org_path, day, contact_due, contact_on_time,"

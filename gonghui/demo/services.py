@@ -33,11 +33,14 @@ class Scale:
     industry: int
 
 
+SMALL_TREE = Scale(
+    enterprises=600, grassroots=200, area_joint=34, mobile_joint_per_district=1, industry=4
+)
 SCALES = {
+    # tests: the small tree with a few hundred appeals in three districts (history.py)
+    "test": SMALL_TREE,
     # make run and tests: every real district and street, a few hundred of the rest
-    "small": Scale(
-        enterprises=600, grassroots=200, area_joint=34, mobile_joint_per_district=1, industry=4
-    ),
+    "small": SMALL_TREE,
     # Beijing as in domain.md: ~6,600 grassroots unions, 220,000 employers, 1,125 area
     # joint unions, 355 mobile-member joint unions
     "city": Scale(
@@ -132,6 +135,8 @@ def seed(
     """Load the demo data; deterministic for a given scale and seed. ``appeals`` adds
     demo appeals and the warnings they raise (``seed_demo`` does, tests mostly not)."""
     scale = SCALES[scale_name]
+    # The apps' own demos know small and city; ``test`` differs only in its appeals.
+    apps_scale = "small" if scale_name == "test" else scale_name
     rng = random.Random(seed_value)
     fake = Faker("zh_CN")
     fake.seed_instance(seed_value)
@@ -238,16 +243,26 @@ def seed(
         PairedContact.objects.bulk_create(contacts)
 
         result.users = _demo_staff()
-        stations = seed_positions(scale_name, rng=rng, fake=fake, progress=progress)
+        stations = seed_positions(apps_scale, rng=rng, fake=fake, progress=progress)
         # Members, applications, transfers and organising (the members app's demo).
         from gonghui.members.demo import seed_members
 
-        result.members = seed_members(scale_name, seed_value=seed_value, progress=progress)
+        result.members = seed_members(apps_scale, seed_value=seed_value, progress=progress)
         # Relief, hardship files and mutual aid (the care app's demo; about 40 rows).
         from gonghui.care.demo import seed as seed_care
 
         seed_care(rng=random.Random(seed_value + 15))
-    # Laws, curated answers, demo appeals and the warnings they raise (after the tree commits).
+    history = None
+    if appeals:
+        # A year of appeals through the real state machine, and the warnings they raise.
+        from gonghui.demo.history import seed_history
+
+        history = seed_history(
+            "small" if scale_name == "city" else scale_name,
+            rng=random.Random(seed_value + 11),
+            progress=progress,
+        )
+    # Laws and curated answers (the warnings demo adds no appeals once the history has).
     from gonghui.warnings import demo as warnings_demo
 
     warnings_demo.seed(rng=rng, progress=progress, appeals=appeals)
@@ -256,16 +271,19 @@ def seed(
         # A year of mediation and legal-aid cases, made through the rights services.
         from gonghui.rights.demo import seed_rights
 
-        rights = seed_rights(scale_name, seed_value=seed_value, progress=progress)
+        rights = seed_rights(apps_scale, seed_value=seed_value, progress=progress)
     # Surveys with their answers and the needs lists (the surveys app's demo).
     from gonghui.surveys import demo as surveys_demo
 
-    surveys_counts = surveys_demo.seed(rng=rng, scale_name=scale_name)
+    surveys_counts = surveys_demo.seed(rng=rng, scale_name=apps_scale)
     result.counts = {kind: Org.objects.filter(kind=kind).count() for kind in OrgKind.values} | {
         "enterprises": Enterprise.objects.count(),
         "members": _count_members(),
     }
     result.counts["stations"] = stations
+    if history is not None:
+        result.counts["appeals"] = history.appeals
+        result.counts["warnings"] = history.warnings
     result.counts.update({f"rights_{k}": v for k, v in rights.items()})
     result.counts.update(surveys_counts)
     return result
