@@ -242,13 +242,22 @@ class Actors:
     handler: dict = field(default_factory=dict)  # district pk -> handler user (streets below)
     supervisor: dict = field(default_factory=dict)  # district pk -> supervisor user
     paths: dict = field(default_factory=dict)  # district path -> district pk
+    own: dict = field(default_factory=dict)  # handling org pk -> its own handler
 
     def of(self, org: Org | None, handler, supervisor):
-        """The handler and supervisor of the district ``org`` lies in (else the given)."""
+        """The handler of ``org`` itself and the supervisor of its district (else the
+        given): handler steps count only for the handling org's own staff."""
         for path, pk in self.paths.items():
             if org is not None and org.path.startswith(path) and org.path != path:
-                return self.handler[pk], self.supervisor[pk]
+                return self.handler_at(org), self.supervisor[pk]
         return handler, supervisor
+
+    def handler_at(self, org: Org):
+        if org.pk not in self.own:
+            code = org.admin_code or f"o{org.pk}"
+            name = org.short_name or org.name
+            self.own[org.pk] = _user(f"demo-{code}-handler", f"{name}承办人", org, Role.HANDLER)
+        return self.own[org.pk]
 
 
 def _user(username: str, full_name: str, org: Org, role: str):
@@ -384,10 +393,11 @@ def life(spec: Spec, actors: Actors, rng: random.Random, siblings: list[Org]):
         return
     if rng.random() < 0.06 and len(siblings) > 1:  # the street returns it: not its area
         t = _working_hour(t + _hours(rng.uniform(1, 20)), rng)
+        returner = actors.of(appeal.assigned_org, handler, supervisor)[0]
         appeal = yield (
             t,
             partial(
-                services.act, appeal, "return", actor=handler, reason=rng.choice(RETURN_REASONS)
+                services.act, appeal, "return", actor=returner, reason=rng.choice(RETURN_REASONS)
             ),
         )
         street = rng.choice([s for s in siblings if s.pk != street.pk])
