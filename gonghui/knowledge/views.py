@@ -68,7 +68,7 @@ def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
-        "knowledge/index.html",
+        "knowledge/console/index.html",
         {"q": q, "hits": hits, "answers": answers[:100], "today": today},
     )
 
@@ -125,7 +125,7 @@ def answer_edit(request: HttpRequest, answer_id: int | None = None) -> HttpRespo
         )
     return render(
         request,
-        "knowledge/answer_form.html",
+        "knowledge/console/answer_form.html",
         {"form": form, "instance": instance},
         status=400 if request.method == "POST" else 200,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.members import views
+from gonghui.members import organising_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -15,13 +15,13 @@ urlpatterns = [
     path("import/", views.roster_import, name="import"),
     path("import/template.xlsx", views.roster_template, name="import_template"),
     path("export.xlsx", views.roster_export, name="export"),
-    path("organising/", views.organising_page, name="organising"),
-    path("organising/open/", views.founding_open, name="founding_open"),
-    path("organising/<int:case_id>/", views.founding, name="founding"),
-    path("meetings/", views.meetings, name="meetings"),
-    path("drives/", views.drive_plans, name="drives"),
-    path("drives/new/", views.drive_plan_new, name="drive_plan_new"),
-    path("drives/<int:plan_id>/edit/", views.drive_plan_edit, name="drive_plan_edit"),
-    path("drives/tasks/<int:task_id>/report/", views.drive_report, name="drive_report"),
+    path("organising/", organising_views.organising_page, name="organising"),
+    path("organising/open/", organising_views.founding_open, name="founding_open"),
+    path("organising/<int:case_id>/", organising_views.founding, name="founding"),
+    path("meetings/", organising_views.meetings, name="meetings"),
+    path("drives/", organising_views.drive_plans, name="drives"),
+    path("drives/new/", organising_views.drive_plan_new, name="drive_plan_new"),
+    path("drives/<int:plan_id>/edit/", organising_views.drive_plan_edit, name="drive_plan_edit"),
+    path("drives/tasks/<int:task_id>/report/", organising_views.drive_report, name="drive_report"),
     path("stats/", views.statistics, name="stats"),
 ]

@@ -26,7 +26,7 @@ def browser(request: HttpRequest) -> HttpResponse:
     districts = access.visible_orgs(request.user).filter(kind=OrgKind.DISTRICT)
     return render(
         request,
-        "orgs/browser.html",
+        "orgs/console/browser.html",
         {"roots": roots, "has_map": districts.exclude(boundary=None).exists()},
     )
 
@@ -36,7 +36,7 @@ def browser(request: HttpRequest) -> HttpResponse:
 def children(request: HttpRequest, org_id: int) -> HttpResponse:
     """The htmx partial that expands one node of the tree."""
     org = access.get_org_for(request.user, org_id)
-    return render(request, "orgs/_nodes.html", {"nodes": _nodes(org.children.all())})
+    return render(request, "orgs/console/_nodes.html", {"nodes": _nodes(org.children.all())})
 
 
 @login_required
@@ -68,7 +68,7 @@ def detail(request: HttpRequest, org_id: int) -> HttpResponse:
     ancestors = [a for a in ancestors if access.can_see(request.user, a)]
     return render(
         request,
-        "orgs/detail.html",
+        "orgs/console/detail.html",
         {
             "org": org,
             "ancestors": ancestors,
@@ -92,7 +92,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "names": [r["district"].display_name for r in rows],
         "rates": [r["rate"] or 0 for r in rows],
     }
-    return render(request, "orgs/coverage.html", {"rows": rows, "chart": chart})
+    return render(request, "orgs/console/coverage.html", {"rows": rows, "chart": chart})
 
 
 @login_required

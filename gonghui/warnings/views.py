@@ -39,7 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "warnings/index.html",
+        "warnings/console/index.html",
         {"rows": rows, "status": status, "statuses": WarningStatus.choices, "section": "list"},
     )
 
@@ -59,7 +59,7 @@ def _render_detail(request, warning, *, error: str = "", status: int = 200) -> H
     )
     return render(
         request,
-        "warnings/detail.html",
+        "warnings/console/detail.html",
         {
             "warning": warning,
             "steps": steps,
@@ -124,7 +124,7 @@ def hot(request: HttpRequest) -> HttpResponse:
         }
     return render(
         request,
-        "warnings/hot_topics.html",
+        "warnings/console/hot_topics.html",
         {"report": report, "error": error, "chart": chart, "section": "hot"},
         status=400 if error else 200,
     )
@@ -140,7 +140,9 @@ def hot_pdf(request: HttpRequest) -> HttpResponse:
     report, error = _report(request)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    html = render_to_string("warnings/hot_topics_print.html", {"report": report}, request=request)
+    html = render_to_string(
+        "warnings/console/hot_topics_print.html", {"report": report}, request=request
+    )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="hot-topics-{report["month"]}.pdf"'
