@@ -441,6 +441,30 @@ def approve_claim(request, pk: int):
     return {"id": claim.pk, "status": claim.status, "payout": str(claim.payout)}
 
 
+@router.post("/mutual-aid/enrolments", response=dict, auth=staff_user_auth)
+def import_enrolments(request, org_id: Form[int], year: Form[int], file: File[UploadedFile]):
+    """A union's roster for the year (xlsx: 姓名, 身份证号), with the refused rows."""
+    from gonghui.care import enrolment
+
+    org = get_org_for(request.auth, org_id)
+    report = enrolment.import_roster(request.auth, org, year, file, request=request)
+    return {"stored": report.stored, "refused": report.refused}
+
+
+class ConfirmIn(Schema):
+    org_id: int
+    year: int
+
+
+@router.post("/mutual-aid/enrolments/confirm", response=dict, auth=staff_user_auth)
+def confirm_enrolments(request, payload: ConfirmIn):
+    """The fee for the union's enrolments of the year is received."""
+    from gonghui.care import enrolment
+
+    org = get_org_for(request.auth, payload.org_id)
+    return enrolment.confirm_payment(request.auth, org, payload.year, request=request)
+
+
 class PaymentJobIn(Schema):
     org_id: int
 

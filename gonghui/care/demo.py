@@ -15,7 +15,7 @@ from django.db import transaction
 from PIL import Image
 
 from gonghui.care import services
-from gonghui.care.models import MinimumLivingLine, Programme
+from gonghui.care.models import Enrolment, MinimumLivingLine, Programme
 from gonghui.care.programmes import DEFAULTS
 from gonghui.members.choices import MemberStatus
 from gonghui.members.models import Member
@@ -62,6 +62,10 @@ def clear() -> None:
     for model in (
         m.PaymentLine,
         m.PaymentJob,
+        m.Enrolment,
+        m.TransferLine,
+        m.TransferBatch,
+        m.Objection,
         m.Distribution,
         m.Campaign,
         m.Bill,
@@ -187,6 +191,20 @@ def seed(*, rng: random.Random) -> int:
             "date": str(services.today() - timedelta(days=20)),
             "amount": "6800",
         }
+        # The mutual-aid enrolment of the union's members for the bill's year, fee received.
+        year = (services.today() - timedelta(days=20)).year
+        for m in members:
+            Enrolment.objects.get_or_create(
+                member=m,
+                year=year,
+                defaults={
+                    "org": m.org,
+                    "fee": Decimal("60"),
+                    "covered_from": date(year, 1, 1),
+                    "covered_to": date(year, 12, 31),
+                    "paid": True,
+                },
+            )
         services.create_claim(staff["street"], members[2], [bill])
         services.create_claim(staff["street"], members[2], [bill])
         # This winter's 送温暖, with a few visits by the street's union.

@@ -551,3 +551,37 @@ class TransferLine(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class Enrolment(models.Model):
+    """A member's yearly enrolment in the mutual-aid medical plan (医疗互助), made by
+    their grassroots union's roster import: fee per head, payment confirmed, coverage."""
+
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("会员"), on_delete=models.PROTECT, related_name="+"
+    )
+    org = models.ForeignKey(Org, verbose_name=_("参保工会"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    fee = models.DecimalField(_("互助金（元/人）"), max_digits=8, decimal_places=2)
+    covered_from = models.DateField(_("保障开始"))
+    covered_to = models.DateField(_("保障结束"))
+    paid = models.BooleanField(_("已确认缴费"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("互助参保")
+        verbose_name_plural = _("互助参保")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="one_enrolment_per_year")
+        ]
+        indexes = [models.Index(fields=["org", "year"], name="care_enrol_org_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}"
+
+    @property
+    def audit_org(self) -> Org:
+        return self.org

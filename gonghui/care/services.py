@@ -828,6 +828,9 @@ def create_claim(user, member: Member, bills: list[dict], *, request=None) -> Cl
             )
         keys.add(key)
         checked.append((number, hospital, on, amount, self_paid, key))
+    from gonghui.care.enrolment import check_cover
+
+    check_cover(member, [(c[0], c[2]) for c in checked])
     with transaction.atomic():
         # Lock the member's earlier bills so two claims at once cannot both pay one bill.
         list(Member.objects.select_for_update().filter(pk=member.pk))

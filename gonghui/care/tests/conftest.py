@@ -111,3 +111,19 @@ def complete(member, worker, status=None) -> Application:
     if status:
         Application.objects.filter(pk=app.pk).update(status=status)
     return app
+
+
+def enrol(member, year=None, *, paid=True):
+    """Enrol a member in the mutual-aid plan for the year (covered all year)."""
+    from gonghui.care.models import Enrolment
+
+    year = year or services.today().year
+    return Enrolment.objects.create(
+        member=member,
+        org=member.org,
+        year=year,
+        fee=60,
+        covered_from=date(year, 1, 1),
+        covered_to=date(year, 12, 31),
+        paid=paid,
+    )

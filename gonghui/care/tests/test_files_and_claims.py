@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from gonghui.care.models import Bill, Claim, HardshipFile, MinimumLivingLine
-from gonghui.care.tests.conftest import make_member
+from gonghui.care.tests.conftest import enrol, make_member
 from gonghui.core.models import AuditLog
 from gonghui.members.testing import make_id_number
 from gonghui.orgs.models import Org
@@ -111,6 +111,7 @@ def claim(persona, member, *bills):
 
 def test_it_pays_by_the_plan_and_flags_a_bill_already_paid(union, street_handler, outsider):
     member = make_member(union, 21)
+    enrol(member, 2026)
     bill = {"number": "BJ-0001", "hospital": "朝阳医院", "date": "2026-11-03", "amount": "4500"}
     r = claim(street_handler, member, bill)
     assert r.status_code == 201 and r.json()["flags"] == []
@@ -127,6 +128,7 @@ def test_it_pays_by_the_plan_and_flags_a_bill_already_paid(union, street_handler
 
 def test_it_refuses_bad_bills_and_stores_nothing(union, street_handler):
     member = make_member(union, 22)
+    enrol(member, 2026)
     base = {"number": "X1", "hospital": "协和医院", "date": "2026-10-01", "amount": "300"}
     for change, code in [
         ({"amount": "-3"}, "invalid_amount"),

@@ -23,7 +23,7 @@ from gonghui.care.models import (
     HardshipFile,
     PaymentJob,
 )
-from gonghui.care.tests.conftest import complete, draft, make_member, png
+from gonghui.care.tests.conftest import complete, draft, enrol, make_member, png
 from gonghui.core.testing import check_matrix
 from gonghui.members.testing import make_id_number
 
@@ -215,6 +215,7 @@ def test_hardship_files(personas, union, district_supervisor):
 
 def test_mutual_aid_claims_and_payment_jobs(personas, union, street_handler):
     member = make_member(union, 51)
+    enrol(member, 2026)
 
     def make_claim(p):
         bill = {

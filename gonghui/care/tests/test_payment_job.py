@@ -7,7 +7,7 @@ from django.db.models import Count
 
 from gonghui.care import jobs
 from gonghui.care.models import Claim, PaymentJob, PaymentLine
-from gonghui.care.tests.conftest import make_member
+from gonghui.care.tests.conftest import enrol, make_member
 from gonghui.orgs.models import Org
 from gonghui.orgs.services import create_org
 
@@ -58,6 +58,7 @@ def test_it_resumes_after_a_crash_and_pays_each_claim_once(union, street_handler
 
 def test_it_shows_progress_in_scope_only(union, street_handler, outsider):
     member = make_member(union, 33)
+    enrol(member, 2026)
     approved_claims(member, 1)
     bill = {"number": "P-1", "hospital": "望京医院", "date": "2026-11-20", "amount": "2500"}
     r = street_handler.api().post(
