@@ -272,6 +272,10 @@ def seed(
         from gonghui.rights.demo import seed_rights
 
         rights = seed_rights(apps_scale, seed_value=seed_value, progress=progress)
+        # Health checks, collective contracts and the riders' round table (issue 14).
+        from gonghui.rights import demo_issue14
+
+        rights.update(demo_issue14.seed(apps_scale, seed_value=seed_value, progress=progress))
     # Surveys with their answers and the needs lists (the surveys app's demo).
     from gonghui.surveys import demo as surveys_demo
 

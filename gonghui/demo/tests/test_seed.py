@@ -7,6 +7,7 @@ from gonghui.demo.services import DEMO_PASSWORD, seed
 from gonghui.members import demo as members_demo
 from gonghui.members.models import JoinApplication, Member, MembershipPeriod
 from gonghui.orgs.models import Enterprise, Org, PairedContact, StaffRole
+from gonghui.rights import demo_issue14
 
 
 @pytest.mark.django_db
@@ -53,6 +54,7 @@ def test_it_gives_the_same_data_for_the_same_seed(settings):
     people = list(
         Member.objects.order_by("member_number").values_list("member_number", "name", "org__name")
     )
+    demo_issue14.clear()  # its rows hold enterprises
     care_demo.clear()  # its rows hold members and unions
     members_demo.clear()
     Enterprise.objects.all().delete()
