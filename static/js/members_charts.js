@@ -9,18 +9,34 @@ document.addEventListener("DOMContentLoaded", () => {
     const data = JSON.parse(statsData.textContent);
     const byOrg = document.getElementById("children-chart");
     if (byOrg && data.labels.length) {
-      byOrg.style.height = Math.max(260, 26 * data.labels.length + 80) + "px";
+      // Five bars per org: past WINDOW orgs (a district's 44 streets) the chart shows
+      // WINDOW at a time with a scroll bar, so the bars keep a readable thickness.
+      const WINDOW = 10;
+      const shown = Math.min(WINDOW, data.labels.length);
+      const scroll = data.labels.length > WINDOW;
+      byOrg.style.height = Math.max(260, 64 * shown + 80) + "px";
       const chart = echarts.init(byOrg);
       const names = JSON.parse(byOrg.dataset.names);
       chart.setOption({
         legend: { top: 0 },
-        grid: { left: 130, right: 40, top: 40, bottom: 30 },
-        tooltip: { trigger: "axis" },
+        grid: { left: 130, right: scroll ? 60 : 40, top: 40, bottom: 30 },
+        tooltip: {
+          trigger: "axis",
+          formatter: (items) =>
+            esc(items[0].name) + "<br>" + items.map((i) => i.marker + esc(i.seriesName) + ": " + esc(i.value)).join("<br>"),
+        },
         xAxis: { type: "value" },
         yAxis: { type: "category", data: data.labels, inverse: true },
-        series: Object.keys(names).map((key) => ({ name: names[key], type: "bar", data: data.series[key] })),
+        dataZoom: scroll
+          ? [
+              { type: "slider", yAxisIndex: 0, startValue: 0, endValue: WINDOW - 1, right: 10, width: 18, zoomLock: true, showDetail: false, brushSelect: false },
+              { type: "inside", yAxisIndex: 0, startValue: 0, endValue: WINDOW - 1, zoomOnMouseWheel: false, moveOnMouseWheel: true },
+            ]
+          : [],
+        series: Object.keys(names).map((key) => ({ name: names[key], type: "bar", data: data.series[key], barMaxWidth: 14 })),
       });
       byOrg.dataset.ready = "1";
+      byOrg.dataset.scroll = scroll ? "1" : "0";
       charts.push(chart);
     }
     const monthly = document.getElementById("monthly-chart");

@@ -66,3 +66,19 @@ def test_it_shows_the_consoles_not_found_page(new_page, demo_data, log_in) -> No
     page.goto("/console/appeals/999999999/")
     expect(page.get_by_test_id("console-not-found")).to_contain_text("不在您的工作范围内")
     expect(page.get_by_role("navigation", name="功能菜单")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_it_scrolls_a_long_members_comparison(new_page, demo_data, log_in) -> None:
+    page: Page = new_page(**DESKTOP)
+    log_in(page, "demo-district")
+    page.goto("/console/members/stats/")
+    chart = page.locator("#children-chart")
+    expect(chart).to_have_attribute("data-ready", "1")
+    expect(chart).to_have_attribute("data-scroll", "1")  # 朝阳's 40-odd streets
+    zoom = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('children-chart'))"
+        ".getOption().dataZoom.map((z) => [z.type, z.startValue, z.endValue])"
+    )
+    assert ["slider", 0, 9] in [list(z) for z in zoom], zoom
+    assert chart.bounding_box()["height"] < 800  # ten orgs at a time, not 44 hairlines
