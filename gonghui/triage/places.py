@@ -231,10 +231,14 @@ def point_of(district: str, name: str) -> tuple[float, float] | None:
 
 def _split_district(text: str, districts: list[Org]) -> tuple[Org | None, str]:
     """ "朝阳区八里庄街道" -> (朝阳区, "八里庄街道"); a text without a district prefix as is."""
-    for d in sorted(districts, key=lambda d: -len(d.display_name)):
-        for prefix in {d.display_name, d.display_name.removesuffix("区")}:
-            if len(prefix) >= 2 and text.startswith(prefix) and len(text) > len(prefix):
-                return d, text[len(prefix) :]
+    # Longest prefix first: "海淀区八里庄街道" must lose "海淀区", not only "海淀".
+    prefixes = sorted(
+        ((p, d) for d in districts for p in (d.display_name, d.display_name.removesuffix("区"))),
+        key=lambda pd: -len(pd[0]),
+    )
+    for prefix, d in prefixes:
+        if len(prefix) >= 2 and text.startswith(prefix) and len(text) > len(prefix):
+            return d, text[len(prefix) :]
     return None, text
 
 

@@ -302,6 +302,7 @@ def test_nearby_api_names_the_candidates_of_an_ambiguous_place(client, db):
     assert sorted(c["district"] for c in body["candidates"]) == ["朝阳区", "海淀区"]
     query = next(c["query"] for c in body["candidates"] if c["district"] == "海淀区")
     picked = client.get("/api/v1/stations/nearby", {"place": query}).json()
+    assert "origin" in picked, picked
     assert picked["origin"]["district"] == "海淀区" and picked["origin"]["name"] == "八里庄街道"
 
 

@@ -280,3 +280,14 @@ def test_it_classifies_union_specific_categories():
     assert services.analyse("我想加入工会，怎么办理会员卡？").category == "membership"
     assert services.analyse("孩子得了重病，家里实在困难，工会能救助吗").category == "hardship"
     assert services.analyse("外卖平台把我账号封了，还罚款").category == "gig"
+
+
+@pytest.mark.django_db
+def test_it_resolves_a_place_with_its_district_in_front_whatever_the_spelling():
+    from gonghui.triage.places import resolve
+
+    for typed in ("海淀区八里庄街道", "海淀八里庄街道", "海淀区八里庄", "海淀 八里庄"):
+        [origin] = resolve(typed)
+        assert (origin.district, origin.name, origin.kind) == ("海淀区", "八里庄街道", "street")
+    assert len(resolve("八里庄")) == 2
+    assert resolve("朝阳区")[0].kind == "district"
