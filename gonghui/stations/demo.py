@@ -225,8 +225,12 @@ def seed_positions(
     bbox = shape(city_org.boundary).bounds
     districts = {o.pk: o for o in Org.objects.filter(kind=OrgKind.DISTRICT).defer("boundary")}
     streets_by_district: dict[int, list[int]] = {}
-    for sid, pid in Org.objects.filter(kind=OrgKind.STREET).values_list("id", "parent_id"):
+    street_names: dict[int, str] = {}
+    for sid, pid, name, short in Org.objects.filter(kind=OrgKind.STREET).values_list(
+        "id", "parent_id", "name", "short_name"
+    ):
         streets_by_district.setdefault(pid, []).append(sid)
+        street_names[sid] = short or name.removesuffix("总工会")
     district_list = sorted(d for d in districts if districts[d].admin_code)
 
     total = sum(counts.values())
@@ -238,19 +242,25 @@ def seed_positions(
                 # One per district: at the district's centre, owned by the district.
                 d = districts[district_list[i % len(district_list)]]
                 c = shape(Org.objects.only("boundary").get(pk=d.pk).boundary).representative_point()
-                lat, lng, district_id = c.y, c.x, d.pk
+                lat, lng, district_id, street_id = c.y, c.x, d.pk, None
             else:
                 lat, lng = _point(rng, city, bbox)
                 where = locate(lat, lng, "gcj02")
                 district_id = where.district.org_id if where.district else None
                 if district_id is None:
                     continue
+                # The street (街道/乡镇) the point stands in: its union runs the station.
+                street_id = where.street.org_id if where.street else None
             district = districts[district_id]
             streets = streets_by_district.get(district_id) or [district_id]
+            if street_id not in street_names and kind != Kind.SERVICE_CENTRE:
+                # No street outline holds the point (the tree has district outlines
+                # only): one street of its district, named in the address and running it.
+                street_id = rng.choice(streets) if streets[0] in street_names else None
             owner_id = (
                 district_id
-                if kind in (Kind.SERVICE_CENTRE, Kind.HEART_STATION)
-                else rng.choice(streets)
+                if kind in (Kind.SERVICE_CENTRE, Kind.HEART_STATION) or street_id is None
+                else street_id
             )
             host = _weighted(rng, HOSTS.get(kind, [(Host.UNION, 1)]))
             host_name = (
@@ -274,7 +284,9 @@ def seed_positions(
                     district_id=district_id,
                     host_kind=host,
                     host_name=host_name,
-                    address=f"{short}{fake.street_address()}",
+                    # The real names of its district and street, then the host it is in
+                    # (no made-up road names).
+                    address=f"{short}{street_names.get(street_id, '')}{host_name}内",
                     lat=round(lat, 6),
                     lng=round(lng, 6),
                     amenities=amen,

@@ -23,6 +23,20 @@ def test_the_small_demo_network(settings):
     }
     for p in Position.objects.exclude(kind="service_centre")[:200]:
         assert shapes[p.district_id].contains(Point(p.lng, p.lat)), p.name
+    # Each station is run by the union of the street it stands in, and its address
+    # names its real district and street (no made-up road names).
+    from gonghui.orgs.geo import locate
+
+    by_street = Position.objects.filter(owner__kind="street").select_related("owner", "district")
+    assert by_street.count() > 200
+    for p in by_street[:150]:
+        where = locate(p.lat, p.lng, "gcj02")
+        if where.street is not None:  # where street outlines exist, the point decides
+            assert where.street.org_id == p.owner_id, p.name
+        assert p.owner.parent_id == p.district_id, p.name
+        street = p.owner.short_name or p.owner.name.removesuffix("总工会")
+        district = p.district.display_name.removesuffix("总工会")
+        assert p.address.startswith(f"{district}{street}"), p.address
     core = Position.objects.filter(district__admin_code__in=["110101", "110102"]).count()
     yanqing = Position.objects.filter(district__admin_code="110119").count()
     assert core > yanqing  # 东城+西城 (~92 km²) outnumber 延庆 (~2,000 km²)
