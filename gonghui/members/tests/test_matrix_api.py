@@ -47,7 +47,12 @@ def apply(wangjing, mobile_union, make_worker):
             worker, _client = make_worker(f"136{n:08d}")
         return services.submit_application(
             services.JoinRequest(
-                name="赵六", id_number=make_id_number(n), job_type="other", street_id=wangjing.pk
+                name="赵六",
+                id_number=make_id_number(n),
+                job_type="other",
+                street_id=wangjing.pk,
+                declaration=True,
+                privacy_consent=True,
             ),
             worker=worker,
         )
@@ -110,6 +115,8 @@ def test_the_workers_own_routes(
         "id_number": make_id_number(650),
         "job_type": "courier",
         "street_id": wangjing.pk,
+        "declaration": True,
+        "privacy_consent": True,
     }
     check_matrix(
         everyone,

@@ -52,7 +52,12 @@ def apply(wangjing, mobile_union, make_worker):
         worker, _client = make_worker(f"137{n:08d}")
         return services.submit_application(
             services.JoinRequest(
-                name="王五", id_number=make_id_number(n), job_type="other", street_id=wangjing.pk
+                name="王五",
+                id_number=make_id_number(n),
+                job_type="other",
+                street_id=wangjing.pk,
+                declaration=True,
+                privacy_consent=True,
             ),
             worker=worker,
         )
