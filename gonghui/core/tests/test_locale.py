@@ -129,6 +129,23 @@ def test_it_translates_every_english_entry():
     )
 
 
+# Chinese punctuation left in an English string reads as a typo (a full-width colon after
+# "Ticket", a Chinese comma in a sentence); Chinese brackets of a name stay allowed.
+FULL_WIDTH_PUNCTUATION = re.compile("[：，。；！？、]")
+
+
+def test_it_writes_english_with_english_punctuation():
+    wrong = [
+        (e.line, text)
+        for e in catalog()
+        for text in e.msgstrs
+        if FULL_WIDTH_PUNCTUATION.search(text)
+    ]
+    assert not wrong, "full-width punctuation in English strings:\n" + "\n".join(
+        f"  line {line}: {text!r}" for line, text in wrong
+    )
+
+
 def test_it_compiles_the_english_catalog_cleanly():
     require("msgfmt")
     result = subprocess.run(
