@@ -58,3 +58,21 @@ def test_it_switches_the_h5_home_to_english_and_back(phone_page: Page) -> None:
     expect(phone_page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(phone_page.get_by_test_id("sign-in")).to_have_text("手机号登录")
     expect(phone_page.locator(".entries")).to_contain_text("我要反映问题")
+
+
+@pytest.mark.browser
+def test_the_console_menu_stays_on_one_line_at_1280px_in_english(
+    new_page, demo_data, log_in
+) -> None:
+    page: Page = new_page(viewport={"width": 1280, "height": 800})
+    log_in(page, "demo-admin")  # the city admin sees every module
+    page.get_by_test_id("lang-en").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    links = page.locator("nav.modules a")
+    assert links.count() >= 8
+    tops = page.evaluate("[...document.querySelectorAll('nav.modules a')].map((a) => a.offsetTop)")
+    assert len(set(tops)) == 1, f"the menu wraps onto {len(set(tops))} lines"
+    # Nothing pushes the page wider than the window; the menu scrolls within itself.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    topbar_height = page.locator("header.topbar").bounding_box()["height"]
+    assert topbar_height < 80, f"the top bar is {topbar_height:.0f} px high"
