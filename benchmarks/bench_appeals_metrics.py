@@ -24,13 +24,11 @@ query after 3 untimed ones.
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 
+from benchmarks import common
 from benchmarks.common import (
-    PYTHON,
     ROOT,
     fresh_database,
     log,
@@ -163,22 +161,7 @@ def database_size(url: str) -> int:
 
 
 def measure_in_subprocess(env: dict, *args: str) -> dict:
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [PYTHON, "-m", "benchmarks.bench_appeals_metrics", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
-    if proc.returncode != 0 or line is None:
-        raise RuntimeError(
-            f"measuring failed ({proc.returncode}) after {time.perf_counter() - started:.0f} s\n"
-            f"--- stdout ---\n{proc.stdout[-3000:]}\n--- stderr ---\n{proc.stderr[-4000:]}"
-        )
-    return json.loads(line.removeprefix("RESULT "))
+    return common.measure_in_subprocess("benchmarks.bench_appeals_metrics", env, *args)
 
 
 def run() -> list[dict]:

@@ -21,7 +21,6 @@ surnames (one character), as the city admin (all of Beijing) and as a street han
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,11 +30,10 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import (  # noqa: E402
-    PYTHON,
-    ROOT,
     fresh_database,
     log,
     manage,
+    measure_in_subprocess,
     percentile,
     row,
 )
@@ -85,18 +83,7 @@ end
 
 def _helper(action: str, env: dict, *args: str) -> dict:
     """Run this module as a Django process (``prepare``, ``grow`` or ``search``)."""
-    proc = subprocess.run(
-        [PYTHON, str(Path(__file__).resolve()), action, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
-    if proc.returncode != 0 or line is None:
-        raise RuntimeError(f"{action} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return json.loads(line.removeprefix("RESULT "))
+    return measure_in_subprocess("benchmarks.bench_members", env, action, *args)
 
 
 def run() -> list[dict]:

@@ -20,7 +20,6 @@ Then, in a subprocess with Django set up:
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -29,11 +28,11 @@ from time import perf_counter as clock
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import (  # noqa: E402
-    PYTHON,
     ROOT,
     fresh_database,
     log,
     manage,
+    measure_in_subprocess,
     percentile,
     row,
     time_calls,
@@ -253,18 +252,7 @@ def run() -> list[dict]:
         manage(["migrate", "--noinput", "-v", "0"], env)
         manage(["seed_demo", "--scale", "small", "--force", "--no-appeals", "-v", "0"], env)
         log(f"  rights: {PARTIES:,} parties, {DISPUTES:,} disputes, {AID_CASES:,} aid cases")
-        proc = subprocess.run(
-            [PYTHON, "-m", "benchmarks.bench_rights", "measure"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
-        if proc.returncode != 0 or line is None:
-            raise RuntimeError(f"measuring failed\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-        data = json.loads(line.removeprefix("RESULT "))
+        data = measure_in_subprocess("benchmarks.bench_rights", env, "measure")
     c = data["check"]
     rows = [
         row(

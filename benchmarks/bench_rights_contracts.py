@@ -11,14 +11,22 @@ timed for the city, a district and a street.
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import PYTHON, ROOT, fresh_database, log, manage, percentile, row, time_calls  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    ROOT,
+    fresh_database,
+    log,
+    manage,
+    measure_in_subprocess,
+    percentile,
+    row,
+    time_calls,
+)
 
 ENTERPRISES = int(os.environ.get("BENCH_CONTRACT_ENTERPRISES", "220000"))
 REPEAT = int(os.environ.get("BENCH_CONTRACT_REPEAT", "20"))
@@ -105,18 +113,7 @@ def run() -> list[dict]:
         manage(["migrate", "--noinput", "-v", "0"], env)
         manage(["seed_demo", "--scale", "small", "--force", "--no-appeals", "-v", "0"], env)
         log(f"  contracts: {ENTERPRISES:,} enterprises")
-        proc = subprocess.run(
-            [PYTHON, "-m", "benchmarks.bench_rights_contracts", "measure"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
-        if proc.returncode != 0 or line is None:
-            raise RuntimeError(f"measuring failed\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-        data = json.loads(line.removeprefix("RESULT "))
+        data = measure_in_subprocess("benchmarks.bench_rights_contracts", env, "measure")
     rows = []
     for key in ("city", "district", "street"):
         t = data[key]

@@ -1,5 +1,6 @@
 """Helpers shared by the benchmark modules: throwaway databases and manage.py runs."""
 
+import json
 import os
 import subprocess
 import sys
@@ -70,6 +71,28 @@ def manage(args: list[str], env: dict[str, str]) -> tuple[float, str]:
             f"--- stdout ---\n{proc.stdout[-4000:]}\n--- stderr ---\n{proc.stderr[-4000:]}"
         )
     return elapsed, proc.stdout
+
+
+def measure_in_subprocess(module: str, env: dict[str, str], *args: str) -> dict:
+    """Run ``python -m <module> <args>`` as its own Django process and return the JSON it
+    prints on its ``RESULT `` line; raise with the tail of its output when it fails."""
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [PYTHON, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if proc.returncode != 0 or line is None:
+        raise RuntimeError(
+            f"{module} {' '.join(args)} failed ({proc.returncode}) after "
+            f"{time.perf_counter() - started:.0f} s\n"
+            f"--- stdout ---\n{proc.stdout[-3000:]}\n--- stderr ---\n{proc.stderr[-4000:]}"
+        )
+    return json.loads(line.removeprefix("RESULT "))
 
 
 def row(name: str, value: float, unit: str, target: str = "", note: str = "") -> dict:
